@@ -1,0 +1,1 @@
+// AMQP module: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// JobClient module: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// JobConfig module: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// JobCore module: see docs/architecture.md.

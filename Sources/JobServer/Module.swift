@@ -1,0 +1,1 @@
+// JobServer module: see docs/architecture.md.

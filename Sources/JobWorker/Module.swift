@@ -1,0 +1,1 @@
+// JobWorker module: see docs/architecture.md.

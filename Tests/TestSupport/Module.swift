@@ -1,0 +1,1 @@
+// Test fixtures: private PostgreSQL / RabbitMQ, free ports.
