@@ -18,3 +18,24 @@ const uint32_t cshim_EPOLLIN = EPOLLIN, cshim_EPOLLOUT = EPOLLOUT, cshim_EPOLLER
                cshim_EPOLLHUP = EPOLLHUP, cshim_EPOLLRDHUP = EPOLLRDHUP, cshim_EPOLLET = EPOLLET,
                cshim_EPOLLONESHOT = EPOLLONESHOT;
 int cshim_errno(void) { return errno; }
+int cshim_socket_cloexec(int domain, int type, int protocol) {
+    return socket(domain, type | SOCK_CLOEXEC, protocol);
+}
+int cshim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event event = {.events = events, .data = {.u64 = data}};
+    return epoll_ctl(epfd, op, fd, &event);
+}
+int cshim_epoll_wait(int epfd, uint32_t *events, uint64_t *datas, int max, int timeout_ms) {
+    struct epoll_event buffer[256];
+    if (max > 256) max = 256;
+    int n = epoll_wait(epfd, buffer, max, timeout_ms);
+    for (int i = 0; i < n; i++) {
+        events[i] = buffer[i].events;
+        datas[i] = buffer[i].data.u64;
+    }
+    return n;
+}
+#ifndef EPOLLEXCLUSIVE
+#define EPOLLEXCLUSIVE (1u << 28)
+#endif
+const uint32_t cshim_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;

@@ -27,4 +27,12 @@ extern const uint32_t cshim_EPOLLIN, cshim_EPOLLOUT, cshim_EPOLLERR, cshim_EPOLL
     cshim_EPOLLRDHUP, cshim_EPOLLET, cshim_EPOLLONESHOT;
 /// The calling thread's errno (a macro in C).
 int cshim_errno(void);
+/// socket(2) with SOCK_CLOEXEC added to `type` (a blocking socket, for clients and tests).
+int cshim_socket_cloexec(int domain, int type, int protocol);
+/// epoll_ctl(2) without exposing the packed `struct epoll_event` to Swift.
+int cshim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+/// epoll_wait(2): fills `events[i]` and `datas[i]` for each ready descriptor, at most `max`.
+int cshim_epoll_wait(int epfd, uint32_t *events, uint64_t *datas, int max, int timeout_ms);
+/// EPOLLEXCLUSIVE (Linux 4.5), absent from some headers.
+extern const uint32_t cshim_EPOLLEXCLUSIVE;
 #endif

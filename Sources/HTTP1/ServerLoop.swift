@@ -1,0 +1,206 @@
+import Glibc
+import Logging
+import PosixIO
+import Synchronization
+
+/// One event-loop thread: accepts connections, reads, parses and writes on epoll, and hands
+/// complete requests to handler tasks, whose responses come back through its mailbox.
+///
+/// Everything but ``post(token:response:)`` and ``requestShutdown()`` runs on the loop's own
+/// thread; `@unchecked Sendable` because those two touch only the `Mutex` and the eventfd.
+final class ServerLoop: @unchecked Sendable {
+    struct Completion {
+        var token: UInt64
+        var response: HTTPResponse
+    }
+
+    private struct Mailbox {
+        var completions: [Completion] = []
+        var shutdown = false
+        var signalled = false
+    }
+
+    static let listenerToken = UInt64.max
+    static let wakeupToken = UInt64.max - 1
+
+    let context: ServerContext
+    let epoll: Epoll
+    private let wakeup: EventFD
+    private let mailbox = Mutex(Mailbox())
+
+    // Loop-thread state.
+    var connections: [ServerConnection?] = []
+    var liveConnections = 0
+    private var generation: UInt32 = 0
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    var encoder = ResponseEncoder()
+    var draining = false
+    private var graceDeadline: MonotonicTime?
+    private var acceptPausedUntil: MonotonicTime?
+    private var nextTick = MonotonicTime(nanoseconds: 0)
+
+    init(context: ServerContext) throws {
+        self.context = context
+        epoll = try Epoll()
+        wakeup = try EventFD()
+        try epoll.add(wakeup.fd, interest: .readable, token: Self.wakeupToken)
+        try epoll.add(context.listenerFD, interest: [.readable, .exclusive], token: Self.listenerToken)
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    /// Hands a handler's response back to the loop (any thread).
+    func post(token: UInt64, response: HTTPResponse) {
+        let signal = mailbox.withLock { box in
+            box.completions.append(Completion(token: token, response: response))
+            defer { box.signalled = true }
+            return !box.signalled
+        }
+        if signal { wakeup.signal() }
+    }
+
+    /// Starts graceful shutdown of this loop (any thread).
+    func requestShutdown() {
+        mailbox.withLock { $0.shutdown = true }
+        wakeup.signal()
+    }
+
+    /// The thread body: returns once shut down and drained (or past the grace period).
+    func run() {
+        let tick = context.configuration.tickInterval
+        let tickMilliseconds = Int32(max(1, tick.nanosecondsClamped / 1_000_000))
+        while true {
+            let timeout: Int32 = liveConnections == 0 && !draining && acceptPausedUntil == nil ? -1 : tickMilliseconds
+            do {
+                try epoll.wait(timeoutMilliseconds: timeout) { token, events in handle(token: token, events: events) }
+            } catch {
+                context.logger.critical("epoll_wait failed", metadata: ["error": "\(error)"])
+                break
+            }
+            let now = MonotonicTime.now()
+            if now >= nextTick {
+                nextTick = now + tick
+                sweep(now: now)
+            }
+            if draining, liveConnections == 0 || now >= graceDeadline! { break }
+        }
+        for case let connection? in connections { close(connection) }
+    }
+
+    private func handle(token: UInt64, events: Epoll.Events) {
+        switch token {
+        case Self.listenerToken:
+            acceptConnections()
+        case Self.wakeupToken:
+            wakeup.drain()
+            let (completions, shutdown) = mailbox.withLock { box in
+                box.signalled = false
+                defer { box.completions.removeAll(keepingCapacity: true) }
+                return (box.completions, box.shutdown)
+            }
+            let now = MonotonicTime.now()
+            for completion in completions { complete(completion, now: now) }
+            if shutdown && !draining { beginShutdown(now: now) }
+        default:
+            guard let connection = lookup(token) else { return }
+            if !events.isDisjoint(with: [.readable, .hangUp, .error, .readHangUp]) { connection.readable = true }
+            service(connection, now: MonotonicTime.now())
+        }
+    }
+
+    func lookup(_ token: UInt64) -> ServerConnection? {
+        let fd = Int(token & 0xFFFF_FFFF)
+        guard fd < connections.count, let connection = connections[fd], connection.token == token else { return nil }
+        return connection
+    }
+
+    private func acceptConnections() {
+        guard !draining else { return }
+        for _ in 0..<64 {
+            let socket: Socket
+            do {
+                guard let accepted = try Socket.accept(listenerFD: context.listenerFD) else { return }
+                socket = accepted
+            } catch {
+                // EMFILE / ENFILE and the like: stop accepting for a moment instead of spinning.
+                context.logger.error("accept failed", metadata: ["error": "\(error)"])
+                // EPOLLEXCLUSIVE registrations cannot be modified, only removed and added again.
+                try? epoll.remove(context.listenerFD)
+                acceptPausedUntil = MonotonicTime.now() + .milliseconds(100)
+                return
+            }
+            guard context.reserveConnection() else {
+                refuseOverCapacity(socket)
+                continue
+            }
+            adopt(socket)
+        }
+    }
+
+    private func adopt(_ socket: Socket) {
+        try? socket.setNoDelay()
+        generation &+= 1
+        let token = UInt64(generation) << 32 | UInt64(UInt32(socket.fd))
+        let machine = ConnectionStateMachine(
+            limits: context.configuration.limits, timeouts: context.configuration.connectionTimeouts,
+            now: MonotonicTime.now())
+        let connection = ServerConnection(socket: socket, token: token, machine: machine)
+        do {
+            try epoll.add(
+                socket.fd, interest: [.readable, .writable, .readHangUp, .edgeTriggered], token: token)
+        } catch {
+            context.releaseConnection()
+            return
+        }
+        let fd = Int(socket.fd)
+        if fd >= connections.count { connections.append(contentsOf: repeatElement(nil, count: fd + 64 - connections.count)) }
+        connections[fd] = connection
+        liveConnections += 1
+    }
+
+    /// Past the connection cap: a best-effort 503 without reading the request, then close.
+    private func refuseOverCapacity(_ socket: Socket) {
+        var response = context.configuration.errorResponse(.serviceUnavailable, "too many connections")
+        response.headers.replaceOrAdd(name: "Retry-After", value: "1")
+        var bytes: [UInt8] = []
+        encoder.encode(
+            response, requestID: context.requestIDs.id(for: HTTPHeaders()), omitBody: false, close: true,
+            keepAliveHTTP10: false, into: &bytes)
+        _ = bytes.withUnsafeBytes { try? socket.write($0) }
+        socket.close()
+    }
+
+    func close(_ connection: ServerConnection) {
+        let fd = Int(connection.token & 0xFFFF_FFFF)
+        guard fd < connections.count, connections[fd] === connection else { return }
+        connections[fd] = nil
+        connection.socket.close()
+        liveConnections -= 1
+        context.releaseConnection()
+    }
+
+    private func sweep(now: MonotonicTime) {
+        if let paused = acceptPausedUntil, now >= paused, !draining {
+            acceptPausedUntil = nil
+            try? epoll.add(context.listenerFD, interest: [.readable, .exclusive], token: Self.listenerToken)
+        }
+        for case let connection? in connections {
+            let action = connection.machine.tick(now: now)
+            if action != .wait {
+                perform(action, on: connection, now: now)
+                service(connection, now: now)
+            }
+        }
+    }
+
+    private func beginShutdown(now: MonotonicTime) {
+        draining = true
+        graceDeadline = now + context.configuration.shutdownGracePeriod
+        if acceptPausedUntil == nil { try? epoll.remove(context.listenerFD) }
+        acceptPausedUntil = nil
+        for case let connection? in connections {
+            let action = connection.machine.beginShutdown(now: now)
+            if action != .wait { perform(action, on: connection, now: now) }
+        }
+    }
+}
