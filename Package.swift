@@ -48,9 +48,10 @@ let package = Package(
 
         // MARK: Domain, storage, configuration
         .target(name: "JobCore"),
+        .target(name: "JobCrypto", dependencies: ["COpenSSL"]),
         .target(
             name: "JobStore",
-            dependencies: ["JobCore", "Postgres", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["JobCore", "JobCrypto", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "JobConfig",
             dependencies: ["JobCore", .product(name: "Yams", package: "Yams")]),
@@ -59,7 +60,7 @@ let package = Package(
         .target(
             name: "JobServer",
             dependencies: [
-                "JobCore", "JobStore", "JobConfig", "HTTP1", "AMQP", "Postgres", "COpenSSL",
+                "JobCore", "JobCrypto", "JobStore", "JobConfig", "HTTP1", "AMQP", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),

@@ -1,1 +1,0 @@
-// JobConfig module: see docs/architecture.md.

@@ -1,1 +1,0 @@
-// JobCore module: see docs/architecture.md.

@@ -1,1 +1,0 @@
-// JobServer module: see docs/architecture.md.

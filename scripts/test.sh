@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite (README: `make test`): installs missing Debian packages, starts a private
+# PostgreSQL and RabbitMQ on loopback (or reuses the ones `make run` started), builds, runs every
+# test against them, then stops whatever it started. Exit status: non-zero on any failure.
+#
+# Tests whose suite name ends in DisruptiveTests stop or restart the private servers; they run
+# after the others, one at a time, so they cannot break tests running beside them.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+"$ROOT/scripts/services.sh" deps
+require_swift
+
+started_here=0
+"$ROOT/scripts/services.sh" status >/dev/null 2>&1 || started_here=1
+cleanup() {
+    status=$?
+    [ "$started_here" = 1 ] && "$ROOT/scripts/services.sh" stop || true
+    exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+"$ROOT/scripts/services.sh" start
+load_services_env
+
+started=$(date +%s)
+log "building (debug, with tests)"
+swift build --build-tests
+built=$(date +%s)
+log "build took $((built - started)) s"
+
+log "tests"
+swift test --skip-build --skip DisruptiveTests
+log "tests that restart the private servers (one at a time)"
+swift test --skip-build --no-parallel --filter DisruptiveTests
+log "tests took $(( $(date +%s) - built )) s"
+
+if [ -x "$ROOT/scripts/fuzz-http.sh" ]; then
+    log "fuzzing the HTTP parser for ${FUZZ_SECONDS:-60} s"
+    "$ROOT/scripts/fuzz-http.sh" "${FUZZ_SECONDS:-60}"
+fi
+log "all passed in $(( $(date +%s) - started )) s"
