@@ -1,1 +1,0 @@
-// AMQP module: see docs/architecture.md.

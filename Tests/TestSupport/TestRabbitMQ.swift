@@ -1,0 +1,141 @@
+import Foundation
+import Synchronization
+
+/// The private RabbitMQ broker of the test run (started by `scripts/services.sh start`).
+///
+/// The URL comes from `JOBS_TEST_AMQP_URL` in the environment, else from `.local/services.env`
+/// at the package root. Without either, ``url()`` throws with a message saying how to start the
+/// broker: AMQP tests fail, they never skip silently.
+public enum TestRabbitMQ {
+    /// A fixture failure with a message for the person running the tests.
+    public struct FixtureError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The package root, found from this file's path (Tests/TestSupport/TestRabbitMQ.swift).
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The broker URL (`amqp://guest:guest@127.0.0.1:PORT/`).
+    public static func url() throws -> String {
+        if let url = ProcessInfo.processInfo.environment["JOBS_TEST_AMQP_URL"], !url.isEmpty { return url }
+        let file = packageRoot.appendingPathComponent(".local/services.env")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+            throw FixtureError(description: """
+                JOBS_TEST_AMQP_URL is not set and \(file.path) does not exist: \
+                start the private broker with `scripts/services.sh start` first
+                """)
+        }
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("JOBS_TEST_AMQP_URL=") {
+            var value = line.dropFirst("JOBS_TEST_AMQP_URL=".count)
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+            if !value.isEmpty { return String(value) }
+        }
+        throw FixtureError(description: "\(file.path) has no JOBS_TEST_AMQP_URL line: rerun `scripts/services.sh start`")
+    }
+
+    private static let counter = Atomic<Int>(0)
+    private static let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+
+    /// A name no other test (in this run or an earlier one) uses: `test.<prefix>.<run>.<n>`.
+    public static func uniqueName(_ prefix: String = "q") -> String {
+        let n = counter.add(1, ordering: .relaxed).newValue
+        return "test.\(prefix).\(ProcessInfo.processInfo.processIdentifier).\(runID).\(n)"
+    }
+
+    /// Stops the broker (by PID) and returns once it is down.
+    public static func stopBroker() throws { try services(["stop-rabbitmq"]) }
+
+    /// Starts the broker again on the same port and returns once it answers.
+    public static func startBroker() throws { try services(["start-rabbitmq"]) }
+
+    /// Runs `rabbitmqctl` against the private node; returns its standard output.
+    @discardableResult
+    public static func rabbitmqctl(_ arguments: [String]) throws -> String {
+        try services(["rabbitmqctl"] + arguments)
+    }
+
+    /// `scripts/services.sh` (or `JOBS_TEST_SERVICES_SCRIPT`) with `arguments`; throws on a
+    /// non-zero exit with the script's output.
+    @discardableResult
+    static func services(_ arguments: [String]) throws -> String {
+        let script = ProcessInfo.processInfo.environment["JOBS_TEST_SERVICES_SCRIPT"]
+            ?? packageRoot.appendingPathComponent("scripts/services.sh").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script] + arguments
+        process.currentDirectoryURL = packageRoot
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do { try process.run() } catch {
+            throw FixtureError(description: "cannot run \(script): \(error)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw FixtureError(description: "\(script) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        }
+        return text
+    }
+}
+
+extension TestRabbitMQ {
+    /// Runs `body` while no test restarts the broker (many such bodies run at once). All test
+    /// targets share one process, so every test that talks to the broker should use this.
+    public static func withBroker<T>(_ body: () async throws -> T) async throws -> T {
+        await BrokerGate.shared.enter(exclusive: false)
+        do {
+            let result = try await body()
+            await BrokerGate.shared.leave(exclusive: false)
+            return result
+        } catch {
+            await BrokerGate.shared.leave(exclusive: false)
+            throw error
+        }
+    }
+
+    /// Runs `body` alone: for tests that stop and start the broker.
+    public static func withExclusiveBroker<T>(_ body: () async throws -> T) async throws -> T {
+        await BrokerGate.shared.enter(exclusive: true)
+        do {
+            let result = try await body()
+            await BrokerGate.shared.leave(exclusive: true)
+            return result
+        } catch {
+            await BrokerGate.shared.leave(exclusive: true)
+            throw error
+        }
+    }
+}
+
+/// A readers-writer gate: shared users run together, an exclusive user runs alone.
+actor BrokerGate {
+    static let shared = BrokerGate()
+    private var shared = 0
+    private var exclusive = false
+    private var waiters: [(exclusive: Bool, continuation: CheckedContinuation<Void, Never>)] = []
+
+    func enter(exclusive wantsExclusive: Bool) async {
+        if waiters.isEmpty, canEnter(wantsExclusive) { return admit(wantsExclusive) }
+        await withCheckedContinuation { waiters.append((wantsExclusive, $0)) }
+    }
+
+    func leave(exclusive wasExclusive: Bool) {
+        if wasExclusive { exclusive = false } else { shared -= 1 }
+        while let first = waiters.first, canEnter(first.exclusive) {
+            waiters.removeFirst()
+            admit(first.exclusive)
+            first.continuation.resume()
+        }
+    }
+
+    private func canEnter(_ wantsExclusive: Bool) -> Bool {
+        wantsExclusive ? !exclusive && shared == 0 : !exclusive
+    }
+
+    private func admit(_ wantsExclusive: Bool) {
+        if wantsExclusive { exclusive = true } else { shared += 1 }
+    }
+}
