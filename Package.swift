@@ -99,6 +99,11 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "CRabbitMQ", "TestSupport"]),
         .testTarget(name: "JobCoreTests", dependencies: ["JobCore"]),
+        .testTarget(name: "JobConfigTests", dependencies: ["JobConfig"]),
+        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "Postgres", "TestSupport"]),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["TestSupport", "Postgres"]),
         .testTarget(
             name: "JobServerTests",
             dependencies: ["JobServer", "JobConfig", "JobStore", "Postgres", "TestSupport"]),
