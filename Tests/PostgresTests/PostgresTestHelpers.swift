@@ -1,0 +1,36 @@
+import Postgres
+import TestSupport
+
+/// Opens a pool on `database`, runs `body`, and closes the pool.
+func withPool<T>(
+    _ database: TestPostgres.Database,
+    options: PostgresPool.Options = PostgresPool.Options(maxConnections: 4),
+    _ body: (PostgresPool) async throws -> T
+) async throws -> T {
+    let pool = PostgresPool(
+        configuration: database.configuration, options: options, logger: TestPostgres.logger)
+    do {
+        let result = try await body(pool)
+        await pool.close()
+        return result
+    } catch {
+        await pool.close()
+        throw error
+    }
+}
+
+/// Opens a connection on `database`, runs `body`, and closes it.
+func withConnection<T>(
+    _ database: TestPostgres.Database, _ body: (PostgresConnection) async throws -> T
+) async throws -> T {
+    let connection = try await PostgresConnection.connect(
+        database.configuration, logger: TestPostgres.logger)
+    do {
+        let result = try await body(connection)
+        await connection.close()
+        return result
+    } catch {
+        await connection.close()
+        throw error
+    }
+}
