@@ -67,8 +67,10 @@ public struct Migrator: Sendable {
     }
 
     private func ensureTable(on connection: PostgresConnection) async throws {
-        // IF NOT EXISTS can still race on the catalog between two first migrators; the advisory
-        // lock is not held yet here, so a unique violation from the other one is fine to ignore.
+        let rows = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
+        if try rows[0].decode("present", as: Bool.self) { return }
+        // Two first migrators can both get here: the advisory lock is not held yet. The loser's
+        // CREATE fails on the catalog's unique index, which is fine: the table exists.
         do {
             try await connection.executeScript("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (

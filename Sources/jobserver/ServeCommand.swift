@@ -28,6 +28,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard state.pending.isEmpty else {
             throw CommandFailure(MigrationError.pending(state.pending.map(\.fileName)).description)
         }
-        throw CommandFailure("serve: the HTTP API is not built yet (issue 3 and 5)")
+        try await ServerApplication(configuration: config, logger: logger).run()
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import TestSupport
+
+/// `jobserver serve` as a process: starts on a migrated database, answers `/health`, and exits
+/// 0 on SIGTERM.
+@Suite struct ServeCommandTests {
+    /// A TCP port that was free a moment ago on 127.0.0.1.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CocoaError(.fileWriteUnknown) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// GET `path` on 127.0.0.1:`port`; nil while nothing answers.
+    static func get(port: Int, _ path: String) async -> (status: Int, body: String)? {
+        let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
+        guard let (data, response) = try? await URLSession.shared.data(from: url),
+              let http = response as? HTTPURLResponse else { return nil }
+        return (http.statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func servesHealthAndStopsOnSIGTERM() async throws {
+        try await TestPostgres.withDatabase { db in
+            let dir = try CommandRunner.temporaryDirectory()
+            let key = dir + "/secret.key"
+            _ = try CommandRunner.run("jobserver", ["keygen", key])
+            let port = try Self.freePort()
+            var env = JobServerCommandTests.environment(databaseURL: db.url, keyFile: key)
+            env["JOBS_SERVER_PORT"] = "\(port)"
+            #expect(try CommandRunner.run("jobserver", ["migrate"], environment: env).status == 0)
+
+            let process = Process()
+            process.executableURL = CommandRunner.binDirectory.appendingPathComponent("jobserver")
+            process.arguments = ["serve"]
+            process.currentDirectoryURL = TestPostgres.packageRoot
+            process.environment = ["PATH": "/usr/bin:/bin"].merging(env) { $1 }
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/null"))
+            try process.run()
+
+            var health: (status: Int, body: String)?
+            for _ in 0..<200 where health == nil {
+                health = await Self.get(port: port, "/health")
+                if health == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(health?.status == 200)
+            #expect(health?.body.contains(#""status":"ok""#) == true)
+
+            process.terminate()  // SIGTERM
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0)
+        }
+    }
+}
