@@ -52,18 +52,22 @@ struct ConnectionStateMachine {
     private var draining = false
     private var peerClosed = false
     let timeouts: Timeouts
+    /// Most bytes buffered ahead of the parser: enough for any head the limits allow, so the
+    /// parser always reaches a decision before reading stops.
+    private let readAheadLimit: Int
 
     /// A new connection: the first request must start arriving within the header timeout.
     init(limits: HTTPLimits, timeouts: Timeouts, now: MonotonicTime) {
         parser = RequestParser(limits: limits)
         self.timeouts = timeouts
+        readAheadLimit = max(64 * 1024, limits.maxTargetBytes + limits.maxHeaderBytes + 1024)
         deadline = now + timeouts.header
     }
 
     /// Whether the IO side should read from the socket now.
     var wantsInput: Bool {
         switch phase {
-        case .waitingForRequest, .readingBody: parser.bufferedByteCount < 64 * 1024
+        case .waitingForRequest, .readingBody: parser.bufferedByteCount < readAheadLimit
         case .lingering: true
         default: false
         }
