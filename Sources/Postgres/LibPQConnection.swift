@@ -12,6 +12,10 @@ final class LibPQConnection {
     let conn: OpaquePointer
     private let configuration: PostgresConfiguration
     private var statements: [String: PreparedStatement] = [:]
+    /// The last notice or out-of-band error the server sent (e.g. FATAL 57P01 before closing).
+    /// Set when the server announced it is closing the connection (libpq may not know yet).
+    var isBroken = false
+    var lastNotice: (sqlState: SQLState?, severity: String, message: String)?
 
     struct PreparedStatement {
         var name: String
@@ -50,6 +54,7 @@ final class LibPQConnection {
                 code: .connectionFailed,
                 message: "cannot connect to \(configuration): \(owner.errorMessage)")
         }
+        owner.installNoticeReceiver()
         return owner
     }
 
@@ -61,7 +66,7 @@ final class LibPQConnection {
     }
 
     /// True while libpq considers the connection usable.
-    var isConnected: Bool { PQstatus(conn) == CONNECTION_OK }
+    var isConnected: Bool { !isBroken && PQstatus(conn) == CONNECTION_OK }
 
     /// True when no transaction block is open (and no command in progress).
     var isTransactionIdle: Bool { PQtransactionStatus(conn) == PQTRANS_IDLE }
@@ -75,6 +80,7 @@ final class LibPQConnection {
     /// Runs `query` with binary parameters and results: as a cached prepared statement when the
     /// query is cacheable and the cache has room, otherwise with PQexecParams.
     func execute(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
+        try checkBeforeSending(query.sql)
         if query.isCacheable, configuration.preparedStatementCacheSize > 0 {
             if let statement = statements[query.sql] {
                 if Self.typesMatch(statement.types, query.binds) {
@@ -98,7 +104,8 @@ final class LibPQConnection {
     /// Runs SQL text with the simple query protocol (several statements allowed, no parameters),
     /// for migrations and DDL. Returns the last statement's rows (text format).
     func executeScript(_ sql: String) throws(PostgresError) -> PostgresRows {
-        try consume(PQexec(conn, sql), statement: sql)
+        try checkBeforeSending(sql)
+        return try consume(PQexec(conn, sql), statement: sql)
     }
 
     private func prepare(_ name: String, _ query: PostgresQuery) throws(PostgresError) {

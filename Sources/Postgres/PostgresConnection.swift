@@ -124,8 +124,7 @@ public actor PostgresConnection {
         guard let handle, handle.isConnected else { return false }
         defer { update(handle) }
         if handle.waitReadable(timeoutMilliseconds: 0) {
-            guard handle.consumeInput() else { return false }
-            _ = handle.takeNotifications()
+            guard handle.drainUnpromptedInput() else { return false }
         }
         if ping {
             do { _ = try handle.executeScript("SELECT 1") } catch { return false }

@@ -42,6 +42,13 @@ public actor PostgresPool {
         public var idle: Int
         public var waiting: Int
         public var opening: Int
+
+        public init(inUse: Int, idle: Int, waiting: Int, opening: Int) {
+            self.inUse = inUse
+            self.idle = idle
+            self.waiting = waiting
+            self.opening = opening
+        }
     }
 
     private struct Waiter {
