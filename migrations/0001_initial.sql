@@ -59,15 +59,18 @@ CREATE TABLE task_events (
 CREATE INDEX task_events_task_idx ON task_events (task_id, id);
 
 -- The transactional outbox: a row is written with its task in one transaction, published by the
--- relay in `jobserver` with publisher confirms, then deleted.
+-- relay in `jobserver` with publisher confirms, then deleted. A delayed task or a retry gets a
+-- row whose available_at is its run_at: the relay publishes it when it falls due, so delayed
+-- runs need no broker TTL tricks and no second scheduler table.
 CREATE TABLE task_outbox (
-    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    task_id     text NOT NULL,
-    priority    smallint NOT NULL DEFAULT 0,
-    created_at  timestamptz NOT NULL DEFAULT now()
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    task_id      text NOT NULL,
+    priority     smallint NOT NULL DEFAULT 0,
+    available_at timestamptz NOT NULL DEFAULT now(),
+    created_at   timestamptz NOT NULL DEFAULT now()
 );
--- The relay drains highest priority first, then oldest.
-CREATE INDEX task_outbox_drain_idx ON task_outbox (priority DESC, id);
+-- The relay drains due rows, highest priority first, then oldest.
+CREATE INDEX task_outbox_drain_idx ON task_outbox (available_at, priority DESC, id);
 
 -- Wakes the relay at commit: NOTIFY is delivered when the inserting transaction commits.
 CREATE FUNCTION task_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
