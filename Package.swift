@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "jobserver",
             dependencies: [
-                "JobServer", "JobConfig", "JobStore", "Postgres", "AMQP",
+                "JobServer", "JobConfig", "JobStore", "JobCore", "Postgres", "AMQP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -104,6 +104,9 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(
+            name: "AuthTests",
+            dependencies: ["JobServer", "JobCrypto", "JobStore", "JobCore", "HTTP1", "Postgres", "TestSupport"]),
         .testTarget(
             name: "JobServerTests",
             dependencies: ["JobServer", "JobConfig", "JobStore", "Postgres", "TestSupport"]),

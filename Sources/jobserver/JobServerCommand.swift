@@ -10,5 +10,5 @@ struct JobServerCommand: AsyncParsableCommand {
             Configuration comes from --config FILE, else $JOBS_CONFIG, else conf/jobserver.yaml; \
             every key can be overridden as JOBS_<SECTION>_<KEY> in the environment.
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, CheckConfigCommand.self, KeygenCommand.self])
+        subcommands: [ServeCommand.self, MigrateCommand.self, CheckConfigCommand.self, KeygenCommand.self, UserCommand.self])
 }
