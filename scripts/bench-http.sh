@@ -24,7 +24,7 @@ hb_pid=$!
 trap 'kill "$ours_pid" "$hb_pid" 2>/dev/null || true' EXIT
 for port in "$ours_port" "$hb_port"; do
     for _ in $(seq 100); do
-        curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+        python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port)).close()" 2>/dev/null && break
         sleep 0.1
     done
 done

@@ -27,7 +27,7 @@ public struct HTTPRequest: Sendable {
     /// Creates a request, splitting `target` into path and query.
     public init(
         method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
-        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], requestID: String = "test"
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], requestID: String = "-"
     ) {
         self.method = method
         self.target = target

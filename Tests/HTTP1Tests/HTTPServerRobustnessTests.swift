@@ -67,7 +67,13 @@ import Testing
                 try client.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
                 return UncheckedBox(client)
             }
-            while server.openConnections > 0 { try await Task.sleep(for: .milliseconds(50)) }
+            // Bounded wait (a safety net, not a timing assertion): the write timeout must close it.
+            var waited = 0
+            while server.openConnections > 0 && waited < 400 {
+                try await Task.sleep(for: .milliseconds(50))
+                waited += 1
+            }
+            #expect(server.openConnections == 0)
             _ = client
         }
     }
@@ -105,7 +111,7 @@ import Testing
             try slow.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
             return (UncheckedBox(slow), UncheckedBox(idle))
         }
-        while server.openConnections < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<2_000 where server.openConnections < 2 { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(50))  // let the slow request reach its handler
         server.shutdown()
         try await blocking {
