@@ -1,4 +1,5 @@
 import HTTP1
+import JobStore
 import JobConfig
 import Logging
 import Postgres
@@ -9,10 +10,12 @@ import ServiceLifecycle
 /// shuts down gracefully in reverse order.
 public struct ServerApplication {
     public let configuration: Configuration
+    public let key: SecretKey
     public let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) {
+    public init(configuration: Configuration, key: SecretKey, logger: Logger) {
         self.configuration = configuration
+        self.key = key
         self.logger = logger
     }
 
@@ -28,8 +31,16 @@ public struct ServerApplication {
             logger: logger)
         var router = Router()
         HealthRoute.register(on: &router, pool: pool)
-        let server = try HTTPServer(
-            configuration: HTTPServerConfiguration(configuration.server), router: router, logger: logger)
+        let secrets = UserSecrets(store: UserStore(pool: pool), key: key, logger: logger)
+        let context = APIContext(
+            store: TaskStore(pool: pool), configuration: configuration,
+            services: ServiceCatalog(configured: configuration.services, workers: WorkerStore(pool: pool)),
+            authenticator: Authenticator(secrets: secrets, windowSeconds: configuration.auth.windowSeconds, logger: logger),
+            logger: logger)
+        APIRoutes.register(on: &router, context: context)
+        var http = HTTPServerConfiguration(configuration.server)
+        http.errorResponse = APIRoutes.serverErrorResponse
+        let server = try HTTPServer(configuration: http, router: router, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: HTTPService(server: server))],

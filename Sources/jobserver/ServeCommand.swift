@@ -19,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
         let config = try options.loadConfiguration()
         bootstrapLogging(level: config.server.logLevel)
         let logger = Logger(label: "jobserver")
-        do { _ = try SecretKey.load(path: config.auth.keyFile) } catch { throw CommandFailure(error.description) }
+        let key: SecretKey
+        do { key = try SecretKey.load(path: config.auth.keyFile) } catch { throw CommandFailure(error.description) }
         let migrator = Migrator(migrations: try loadMigrations(migrations.directory), logger: logger)
         let connection = try await connectDatabase(config.database.url, logger: logger)
         let state = try await migrator.status(on: connection)
@@ -28,6 +29,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard state.pending.isEmpty else {
             throw CommandFailure(MigrationError.pending(state.pending.map(\.fileName)).description)
         }
-        try await ServerApplication(configuration: config, logger: logger).run()
+        try await ServerApplication(configuration: config, key: key, logger: logger).run()
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import HTTP1
+import JobCore
+import JobStore
+
+/// `POST /api/create_task`: one task (`data` an object → `{task_id}`) or many (`data` an array
+/// of up to `tasks.max_bulk_create` objects → `{task_ids}`, created all or nothing).
+enum CreateTaskHandler {
+    static func handle(_ call: APICall) async throws -> HTTPResponse {
+        let today = Self.utcDate(Date())
+        switch call.parameters.value {
+        case .object:
+            let task = try await newTask(try call.parameters.fields(), call: call, today: today)
+            let ids = try await call.context.store.create([task], owner: call.caller.name)
+            var envelope = APIEnvelope()
+            envelope.string("task_id", ids[0])
+            return envelope.response()
+        case .array(let items):
+            let path = call.parameters.path.isEmpty ? "body" : call.parameters.path
+            guard !items.isEmpty else { throw APIError.invalid(path, "a non-empty array of tasks") }
+            let limit = call.context.configuration.tasks.maxBulkCreate
+            guard items.count <= limit else { throw APIError.tooMany(path, max: limit) }
+            var tasks: [NewTask] = []
+            tasks.reserveCapacity(items.count)
+            var keys: Set<String> = []
+            for (index, item) in items.enumerated() {
+                let task = try await newTask(try Fields(item, path: "\(path)[\(index)]"), call: call, today: today)
+                if let key = task.idempotencyKey, !keys.insert(key).inserted {
+                    throw APIError.invalid("\(path)[\(index)].idempotency_key", "unique within one request")
+                }
+                tasks.append(task)
+            }
+            let ids = try await call.context.store.create(tasks, owner: call.caller.name)
+            var envelope = APIEnvelope()
+            envelope.strings("task_ids", ids)
+            return envelope.response()
+        default:
+            throw APIError.invalid(call.parameters.path.isEmpty ? "body" : call.parameters.path, "an object or an array of objects")
+        }
+    }
+
+    /// Validates one task's fields; defaults come from the service's definition, then `tasks:`.
+    static func newTask(_ fields: Fields, call: APICall, today: String) async throws -> NewTask {
+        let serviceText = try fields.require("service", fields.service)
+        guard let service = ServiceName(serviceText), try await call.context.services.accepts(serviceText) else {
+            throw APIError.unsupportedService(serviceText)
+        }
+        let condition = try fields.require("condition", fields.objectJSON)
+        let defaults = call.context.configuration.tasks
+        let definition = call.context.definition(of: serviceText)
+        return NewTask(
+            id: TaskID(service: service), service: service, condition: condition,
+            priority: try fields.int("priority", in: 0...9) ?? 0,
+            tag: try fields.tag("tag"),
+            batch: try fields.string("batch", maxLength: 128) ?? today,
+            maxAttempts: try fields.int("max_attempts", in: 1...1_000) ?? definition?.maxAttempts ?? defaults.defaultMaxAttempts,
+            timeoutSeconds: try fields.number("timeout", minimum: 0, exclusive: true, maximum: 86_400 * 365)
+                ?? definition?.timeout ?? defaults.defaultTimeout,
+            delaySeconds: try fields.number("delay", minimum: 0, maximum: 86_400 * 365) ?? 0,
+            start: try fields.bool("start") ?? true,
+            idempotencyKey: try fields.string("idempotency_key", maxLength: 200))
+    }
+
+    /// `YYYY-MM-DD` in UTC, the default batch.
+    static func utcDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+}
