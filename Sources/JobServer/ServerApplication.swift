@@ -1,3 +1,4 @@
+import AMQP
 import HTTP1
 import JobStore
 import JobConfig
@@ -29,8 +30,16 @@ public struct ServerApplication {
                 maxConnections: configuration.database.poolSize,
                 acquireTimeout: .seconds(configuration.database.poolTimeout)),
             logger: logger)
+        let topology = JobTopology(exchange: configuration.amqp.exchange)
+        let serviceNames = configuration.services.map(\.name)
+        let amqp = ReconnectingConnection(configuration: try amqpConfiguration(), logger: logger) { connection in
+            try await topology.declare(on: connection, services: serviceNames)
+        }
+        let relay = OutboxRelay(
+            store: OutboxStore(pool: pool), amqp: amqp, database: database, topology: topology,
+            services: configuration.services, logger: logger)
         var router = Router()
-        HealthRoute.register(on: &router, pool: pool)
+        HealthRoute.register(on: &router, pool: pool) { await amqp.isConnected }
         let secrets = UserSecrets(store: UserStore(pool: pool), key: key, logger: logger)
         let context = APIContext(
             store: TaskStore(pool: pool), configuration: configuration,
@@ -43,7 +52,7 @@ public struct ServerApplication {
         let server = try HTTPServer(configuration: http, router: router, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: HTTPService(server: server))],
+                services: [.init(service: AMQPService(connection: amqp)), .init(service: relay), .init(service: HTTPService(server: server))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {
@@ -53,5 +62,13 @@ public struct ServerApplication {
             throw error
         }
         await pool.close()
+    }
+
+    /// The broker settings from `amqp:` (URL, heartbeat, CA file).
+    func amqpConfiguration() throws -> AMQPConfiguration {
+        var amqp = try AMQPConfiguration(url: configuration.amqp.url)
+        amqp.heartbeat = configuration.amqp.heartbeat
+        if let caFile = configuration.amqp.caFile { amqp.tls?.caFile = caFile }
+        return amqp
     }
 }

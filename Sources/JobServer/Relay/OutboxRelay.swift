@@ -1,0 +1,111 @@
+import AMQP
+import JobConfig
+import JobStore
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// Publishes committed outbox entries to RabbitMQ with publisher confirms, then deletes them.
+///
+/// LISTEN/NOTIFY on `task_outbox` (sent at commit by a trigger) wakes it, so a publish follows
+/// a commit within milliseconds; a timer also wakes it when a delayed entry (a `delay` or a
+/// retry's `run_at`) falls due, and once a second regardless. Entries go out in batches,
+/// highest priority first. Several `jobserver` processes may run relays at once: row locks
+/// with SKIP LOCKED keep them from publishing the same entry. While RabbitMQ is down, entries
+/// stay in the table and the backlog drains when the broker returns.
+public struct OutboxRelay: Service {
+    public var batchSize = 500
+    let store: OutboxStore
+    let amqp: ReconnectingConnection
+    let database: PostgresConfiguration
+    let topology: JobTopology
+    let sourceNames: [String: String]
+    let logger: Logger
+
+    public init(store: OutboxStore, amqp: ReconnectingConnection, database: PostgresConfiguration,
+                topology: JobTopology, services: [ServiceDefinition], logger: Logger) {
+        self.store = store
+        self.amqp = amqp
+        self.database = database
+        self.topology = topology
+        self.sourceNames = Dictionary(services.map { ($0.name, $0.sourceName) }, uniquingKeysWith: { a, _ in a })
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let wake = WakeSignal()
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await listen(wake: wake) }
+                group.addTask { try await drainLoop(wake: wake) }
+            }
+        }
+    }
+
+    /// Turns notifications (and listener reconnects, after which some may have been missed)
+    /// into wake-ups; retries the listener's first connection while the database is down.
+    private func listen(wake: WakeSignal) async throws {
+        while !Task.isCancelled {
+            do {
+                let listener = try await PostgresListener.start(configuration: database, channels: ["task_outbox"], logger: logger)
+                wake.signal()
+                await withTaskCancellationHandler {
+                    for await _ in listener.events { wake.signal() }
+                } onCancel: {
+                    listener.stop()
+                }
+            } catch {
+                logger.warning("outbox listener cannot connect; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func drainLoop(wake: WakeSignal) async throws {
+        var declared: Set<String> = []
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await amqp.waitUntilConnected()
+                let (taken, published) = try await store.drain(limit: batchSize) { entries in
+                    await publish(entries, declared: &declared)
+                }
+                if taken < batchSize || published == 0 {
+                    let due = try await store.secondsUntilNextDue()
+                    try await wake.wait(upTo: .seconds(min(due ?? 1, 1)))
+                }
+                if published < taken { failures += 1 } else { failures = 0 }
+                if failures > 0 { try await Task.sleep(for: .milliseconds(min(50 << min(failures, 6), 2_000))) }
+            } catch is CancellationError {
+                return
+            } catch {
+                failures += 1
+                logger.warning("outbox relay pass failed; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .milliseconds(min(100 << min(failures, 5), 2_000)))
+            }
+        }
+    }
+
+    /// Declares any queue not declared yet, publishes the batch, and reports which entries
+    /// the broker confirmed. A returned message (no queue bound) forgets its queue, so the
+    /// next pass declares it again.
+    private func publish(_ entries: [OutboxStore.Entry], declared: inout Set<String>) async -> [Bool] {
+        for entry in entries {
+            let queue = topology.queueName(service: entry.service, tag: entry.tag)
+            guard !declared.contains(queue), let connection = await amqp.currentConnection else { continue }
+            do {
+                try await topology.declareExchange(on: connection)
+                try await topology.declareQueue(on: connection, service: entry.service, tag: entry.tag)
+                declared.insert(queue)
+            } catch {
+                logger.warning("cannot declare queue", metadata: ["queue": "\(queue)", "error": "\(error)"])
+            }
+        }
+        let messages = entries.map { TaskMessage.make($0, sourceName: sourceNames[$0.service] ?? $0.service, topology: topology) }
+        let outcomes = await amqp.publish(messages)
+        for (entry, outcome) in zip(entries, outcomes) {
+            if case .returned = outcome { declared.remove(topology.queueName(service: entry.service, tag: entry.tag)) }
+        }
+        return outcomes.map(\.isConfirmed)
+    }
+}
