@@ -53,7 +53,7 @@ extension LibPQConnection {
         lastNotice = nil
         for _ in 0..<4 {
             guard consumeInput() else { return false }
-            _ = takeNotifications()  // nobody listens on a query connection
+            if discardsNotifications { _ = takeNotifications() }  // nobody listens here
             if let severity = lastNotice?.severity, severity == "FATAL" || severity == "PANIC" {
                 isBroken = true
                 return false

@@ -13,6 +13,8 @@ final class LibPQConnection {
     private let configuration: PostgresConfiguration
     private var statements: [String: PreparedStatement] = [:]
     /// The last notice or out-of-band error the server sent (e.g. FATAL 57P01 before closing).
+    /// False on the listener's connection, whose notifications must wait for `takeNotifications`.
+    var discardsNotifications = true
     /// Set when the server announced it is closing the connection (libpq may not know yet).
     var isBroken = false
     var lastNotice: (sqlState: SQLState?, severity: String, message: String)?

@@ -111,15 +111,7 @@ public enum TestPostgres {
         guard FileManager.default.isExecutableFile(atPath: script.path) else {
             throw FixtureError(description: "\(script.path) is missing: cannot restart PostgreSQL")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path, "restart-postgres"]
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
+        let status = try await ChildProcess.run("/bin/bash", [script.path, "restart-postgres"])
         guard status == 0 else {
             throw FixtureError(description: "`scripts/services.sh restart-postgres` exited \(status)")
         }
