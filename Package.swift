@@ -67,7 +67,8 @@ let package = Package(
         .target(
             name: "JobWorker",
             dependencies: [
-                "JobCore", "JobStore", "JobConfig", "AMQP", "Postgres",
+                "JobCore", "JobStore", "JobConfig", "AMQP", "Postgres", "PosixIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -110,6 +111,12 @@ let package = Package(
         .testTarget(
             name: "JobServerTests",
             dependencies: ["JobServer", "JobConfig", "JobStore", "Postgres", "TestSupport"]),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "JobServer", "JobStore", "JobCore", "JobCrypto", "JobConfig", "HTTP1", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,10 +6,11 @@ public struct WorkerConfig: Sendable, Equatable {
     public var services: [String] = []
     /// Tags whose tasks this worker also runs (it always runs untagged tasks). Default none.
     public var tags: [String] = []
-    /// Seconds a claimed task is leased; the worker renews it every heartbeat. Default 30.
-    public var leaseSeconds = 30.0
-    /// Seconds between heartbeats (lease renewal, `workers` row, control commands). Default 5.
-    public var heartbeatSeconds = 5.0
+    /// Seconds a claimed task is leased; the worker renews it every heartbeat. A killed worker's
+    /// tasks are rescued about this long after its last heartbeat. Default 10.
+    public var leaseSeconds = 10.0
+    /// Seconds between heartbeats (lease renewal, `workers` row, control commands). Default 2.
+    public var heartbeatSeconds = 2.0
     /// Seconds SIGTERM waits for running tasks before requeueing them. Default 30.
     public var shutdownGrace = 30.0
     /// Port of the worker's Prometheus `/metrics` listener on 127.0.0.1; 0 disables. Default 0.

@@ -52,7 +52,9 @@ public struct ServerApplication {
         let server = try HTTPServer(configuration: http, router: router, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: AMQPService(connection: amqp)), .init(service: relay), .init(service: HTTPService(server: server))],
+                services: [.init(service: AMQPService(connection: amqp)), .init(service: relay),
+                           .init(service: LeaseReaper(store: TaskRunStore(pool: pool), logger: logger)),
+                           .init(service: HTTPService(server: server))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {

@@ -1,0 +1,121 @@
+import JobCore
+import Postgres
+
+/// All SQL a worker runs for one task: the claim, lease renewal, progress, and the fenced
+/// completion (finished, retry, failed, cancelled). Every write of a completion is guarded by
+/// worker id and attempt, so a late original cannot complete a task that was rescued and re-run.
+public struct TaskRunStore: Sendable {
+    /// A claimed task: what the worker needs to run it.
+    public struct Claim: Sendable, Equatable {
+        public var taskID: String
+        public var service: String
+        /// The condition as JSON text.
+        public var condition: String
+        /// This run's attempt number (1 for the first run).
+        public var attempt: Int
+        public var maxAttempts: Int
+        public var timeoutSeconds: Double
+    }
+
+    /// How a run ended.
+    public enum Outcome: Sendable, Equatable {
+        /// Success, with the result as JSON text.
+        case finished(result: String)
+        /// A failure to retry at `afterSeconds` from now.
+        case retry(message: String, afterSeconds: Double)
+        /// A failure for good.
+        case failed(message: String)
+        /// Cancelled on request.
+        case cancelled(message: String)
+    }
+
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Claims a waiting, due task for `workerID`: running, leased for `leaseSeconds`, attempt + 1.
+    /// - Returns: the claim, or nil when the task is not claimable (cancelled, already claimed by
+    ///   another worker, not due yet, deleted): the delivery is then acknowledged and dropped.
+    public func claim(taskID: String, workerID: String, leaseSeconds: Double) async throws -> Claim? {
+        let rows = try await pool.query("""
+            WITH claimed AS (
+                UPDATE tasks SET status = 'running', worker_id = \(workerID), attempt = attempt + 1,
+                    lease_until = now() + make_interval(secs => \(leaseSeconds)), started_at = now(), ended_at = NULL,
+                    progress = NULL, updated_at = now()
+                WHERE task_id = \(taskID) AND status = 'waiting' AND run_at <= now() AND NOT cancel_requested
+                RETURNING task_id, service, condition::text, attempt, max_attempts, timeout_seconds
+            ), events AS (
+                INSERT INTO task_events (task_id, from_status, to_status, actor, attempt)
+                SELECT task_id, 'waiting', 'running', \(workerID), attempt FROM claimed
+            )
+            SELECT * FROM claimed
+            """)
+        guard let row = rows.first else { return nil }
+        return Claim(
+            taskID: try row.decode(0), service: try row.decode(1), condition: try row.decode(2),
+            attempt: try row.decode(3), maxAttempts: try row.decode(4), timeoutSeconds: try row.decode(5))
+    }
+
+    /// Extends the leases of the tasks this worker runs.
+    /// - Returns: the ids among them whose cancellation was requested, and the ids this worker no
+    ///   longer holds (rescued by the reaper, or deleted): both should stop.
+    public func renewLeases(taskIDs: [String], workerID: String, leaseSeconds: Double) async throws -> (cancel: [String], lost: [String]) {
+        guard !taskIDs.isEmpty else { return ([], []) }
+        let rows = try await pool.query("""
+            UPDATE tasks SET lease_until = now() + make_interval(secs => \(leaseSeconds))
+            WHERE task_id = ANY(\(taskIDs)) AND worker_id = \(workerID) AND status = 'running'
+            RETURNING task_id, cancel_requested
+            """)
+        var held: Set<String> = []
+        var cancel: [String] = []
+        for row in rows {
+            let id = try row.decode(0, as: String.self)
+            held.insert(id)
+            if try row.decode(1, as: Bool.self) { cancel.append(id) }
+        }
+        return (cancel, taskIDs.filter { !held.contains($0) })
+    }
+
+    /// Records progress (0...1) and an optional message of a run this worker holds.
+    public func progress(taskID: String, workerID: String, attempt: Int, fraction: Double, message: String?) async throws {
+        try await pool.query("""
+            UPDATE tasks SET progress = \(fraction), message = COALESCE(\(message), message), updated_at = now()
+            WHERE task_id = \(taskID) AND worker_id = \(workerID) AND attempt = \(attempt) AND status = 'running'
+            """)
+    }
+
+    /// Records how a run ended, fenced by worker id and attempt.
+    /// - Returns: false when the worker no longer held the task (rescued, cancelled, deleted):
+    ///   nothing was written.
+    @discardableResult
+    public func complete(taskID: String, workerID: String, attempt: Int, outcome: Outcome) async throws -> Bool {
+        let status: TaskStatus, message: String, result: String?, delay: Double
+        switch outcome {
+        case .finished(let json): (status, message, result, delay) = (.finished, "", json, 0)
+        case .retry(let text, let after): (status, message, result, delay) = (.waiting, text, nil, after)
+        case .failed(let text): (status, message, result, delay) = (.failed, text, nil, 0)
+        case .cancelled(let text): (status, message, result, delay) = (.cancelled, text, nil, 0)
+        }
+        let rows = try await pool.query("""
+            WITH done AS (
+                UPDATE tasks SET status = \(status.rawValue), result = COALESCE(\(result)::jsonb, result),
+                    message = \(message), lease_until = NULL, updated_at = now(),
+                    progress = CASE WHEN \(status.rawValue) = 'finished' THEN 1 ELSE progress END,
+                    ended_at = CASE WHEN \(status.rawValue) = 'waiting' THEN NULL ELSE now() END,
+                    run_at = CASE WHEN \(status.rawValue) = 'waiting' THEN now() + make_interval(secs => \(delay)) ELSE run_at END
+                WHERE task_id = \(taskID) AND worker_id = \(workerID) AND attempt = \(attempt) AND status = 'running'
+                RETURNING task_id, priority, run_at, status
+            ), events AS (
+                INSERT INTO task_events (task_id, from_status, to_status, actor, attempt, message)
+                SELECT task_id, 'running', status, \(workerID), \(attempt), \(message) FROM done
+            ), queued AS (
+                INSERT INTO task_outbox (task_id, priority, available_at)
+                SELECT task_id, priority, run_at FROM done WHERE status = 'waiting'
+            )
+            SELECT count(*) FROM done
+            """)
+        return try rows[0].decode(0, as: Int.self) == 1
+    }
+}

@@ -1,1 +1,0 @@
-// JobWorker module: see docs/architecture.md.

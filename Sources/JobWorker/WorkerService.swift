@@ -1,0 +1,83 @@
+import AMQP
+import Foundation
+import JobConfig
+import JobStore
+import Logging
+import PosixIO
+import Postgres
+import ServiceLifecycle
+
+/// The worker daemon: consumes the queues of its services (untagged plus its tags), claims each
+/// delivered task in PostgreSQL, acknowledges the delivery once the claim commits, runs the
+/// registered function with at most `concurrency` runs at once, and records the outcome. A
+/// heartbeat renews the leases of its runs, passes on cancellation requests, and refreshes its
+/// `workers` row. On graceful shutdown (SIGTERM) it stops consuming, lets running tasks finish
+/// within `worker.shutdown_grace`, requeues the rest, and returns.
+///
+/// ```swift
+/// var registry = TaskRegistry()
+/// try registry.register("echo", input: JSONObject.self) { input, _ in input }
+/// let worker = WorkerService(registry: registry, settings: WorkerSettings(configuration: config), logger: logger)
+/// try await ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// ```
+public struct WorkerService: Service {
+    public let registry: TaskRegistry
+    public let settings: WorkerSettings
+    let logger: Logger
+
+    public init(registry: TaskRegistry, settings: WorkerSettings, logger: Logger) {
+        self.registry = registry
+        self.settings = settings
+        var logger = logger
+        logger[metadataKey: "worker_id"] = "\(settings.workerID)"
+        self.logger = logger
+    }
+
+    /// The services this worker consumes: the registered ones, narrowed by `settings.services`.
+    /// - Throws: `WorkerError` naming a requested service that is not registered.
+    public func consumedServices() throws -> [String] {
+        guard !settings.services.isEmpty else { return registry.services }
+        for name in settings.services where registry.entry(name) == nil {
+            throw WorkerError("service \(name) is not registered in this worker (registered: \(registry.services.joined(separator: ", ")))")
+        }
+        return settings.services.sorted()
+    }
+
+    public func run() async throws {
+        let services = try consumedServices()
+        let config = settings.configuration
+        let pool = PostgresPool(
+            configuration: try PostgresConfiguration(config.database.url),
+            options: .init(maxConnections: settings.concurrency + 4, acquireTimeout: .seconds(config.database.poolTimeout)),
+            logger: logger)
+        let topology = JobTopology(exchange: config.amqp.exchange)
+        let tags = settings.tags
+        var amqpConfiguration = try AMQPConfiguration(url: config.amqp.url)
+        amqpConfiguration.heartbeat = config.amqp.heartbeat
+        if let caFile = config.amqp.caFile { amqpConfiguration.tls?.caFile = caFile }
+        let amqp = ReconnectingConnection(configuration: amqpConfiguration, logger: logger) { connection in
+            try await topology.declare(on: connection, services: services, tags: tags)
+        }
+        let runtime = WorkerRuntime(
+            settings: settings, services: services, queues: services.flatMap { service in
+                [topology.queueName(service: service)] + tags.map { topology.queueName(service: service, tag: $0) }
+            },
+            amqp: amqp, runStore: TaskRunStore(pool: pool), workerStore: WorkerStore(pool: pool),
+            runner: TaskRunner(
+                registry: registry, store: TaskRunStore(pool: pool), workerID: settings.workerID, running: RunningTasks(),
+                statistics: WorkerStatistics(), maxResultBytes: config.tasks.maxResultBytes, logger: logger),
+            logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await amqp.run() }
+            try await runtime.run()
+            await amqp.shutdown()
+        }
+        await pool.close()
+    }
+}
+
+/// A worker set-up error (bad `--services`, ...).
+public struct WorkerError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
