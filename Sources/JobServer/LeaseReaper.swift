@@ -16,7 +16,8 @@ public struct LeaseReaper: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        // Cancelled on graceful shutdown: that ends the loop normally, not as a failure.
+        try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     let rescued = try await store.rescueExpiredLeases()

@@ -62,9 +62,9 @@ public struct OutboxStore: Sendable {
 
     /// Seconds until the next entry falls due (0 if one is due now), nil if there is none.
     public func secondsUntilNextDue() async throws -> Double? {
-        let rows = try await pool.query(
-            "SELECT greatest(0, extract(epoch FROM min(available_at) - now()))::float8 FROM task_outbox")
-        return try rows[0].decode(0, as: Double?.self)
+        // min() of no rows is NULL (and greatest() would turn NULL into 0: no clamping in SQL).
+        let rows = try await pool.query("SELECT extract(epoch FROM min(available_at) - now())::float8 FROM task_outbox")
+        return try rows[0].decode(0, as: Double?.self).map { max(0, $0) }
     }
 
     /// Entries not yet published (due or not), for metrics.

@@ -34,11 +34,15 @@ public struct OutboxRelay: Service {
 
     public func run() async throws {
         let wake = WakeSignal()
-        try await cancelWhenGracefulShutdown {
+        do {
+            try await cancelWhenGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await listen(wake: wake) }
                 group.addTask { try await drainLoop(wake: wake) }
             }
+            }
+        } catch is CancellationError {
+            // Graceful shutdown cancels the loops; that is a normal end.
         }
     }
 
