@@ -41,12 +41,22 @@ public struct ServerApplication {
         var router = Router()
         HealthRoute.register(on: &router, pool: pool) { await amqp.isConnected }
         let secrets = UserSecrets(store: UserStore(pool: pool), key: key, logger: logger)
+        let metrics = ServerMetrics()
+        let authenticator = Authenticator(secrets: secrets, windowSeconds: configuration.auth.windowSeconds, logger: logger)
         let context = APIContext(
             store: TaskStore(pool: pool), configuration: configuration,
             services: ServiceCatalog(configured: configuration.services, workers: WorkerStore(pool: pool)),
-            authenticator: Authenticator(secrets: secrets, windowSeconds: configuration.auth.windowSeconds, logger: logger),
-            logger: logger)
+            authenticator: authenticator, metrics: metrics, logger: logger)
         APIRoutes.register(on: &router, context: context)
+        var metricsGuard: (@Sendable (HTTPRequest) async -> APIError?)?
+        if configuration.server.metricsAuth {
+            metricsGuard = { request in
+                if case .failure(let failure) = await authenticator.authenticate(request) { return APIError(failure) }
+                return nil
+            }
+        }
+        MetricsRoute.register(
+            on: &router, metrics: metrics, pool: pool, outbox: OutboxStore(pool: pool), authenticate: metricsGuard)
         var http = HTTPServerConfiguration(configuration.server)
         http.errorResponse = APIRoutes.serverErrorResponse
         let server = try HTTPServer(configuration: http, router: router, logger: logger)

@@ -10,13 +10,16 @@ public struct APIContext: Sendable {
     public let configuration: Configuration
     public let services: ServiceCatalog
     public let authenticator: Authenticator
+    public let metrics: ServerMetrics
     public let logger: Logger
 
-    public init(store: TaskStore, configuration: Configuration, services: ServiceCatalog, authenticator: Authenticator, logger: Logger) {
+    public init(store: TaskStore, configuration: Configuration, services: ServiceCatalog, authenticator: Authenticator,
+                metrics: ServerMetrics = ServerMetrics(), logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.services = services
         self.authenticator = authenticator
+        self.metrics = metrics
         self.logger = logger
     }
 

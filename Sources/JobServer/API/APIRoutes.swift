@@ -1,3 +1,4 @@
+import Foundation
 import HTTP1
 import JobCore
 import Logging
@@ -28,8 +29,12 @@ public enum APIRoutes {
         for route in table {
             let handler = route.handler
             let consumerAllowed = route.consumer
-            router.on(.post, route.path) { request in
-                await respond(to: request, context: context, consumerAllowed: consumerAllowed, handler: handler)
+            let path = route.path
+            router.on(.post, path) { request in
+                let started = ContinuousClock.now
+                let response = await respond(to: request, context: context, consumerAllowed: consumerAllowed, handler: handler)
+                context.metrics.recordRequest(route: path, status: response.status.code, duration: .now - started)
+                return response
             }
         }
     }

@@ -12,6 +12,7 @@ enum CreateTaskHandler {
         case .object:
             let task = try await newTask(try call.parameters.fields(), call: call, today: today)
             let ids = try await call.context.store.create([task], owner: call.caller.name)
+            call.context.metrics.recordCreated(service: task.service.rawValue)
             var envelope = APIEnvelope()
             envelope.string("task_id", ids[0])
             return envelope.response()
@@ -31,6 +32,9 @@ enum CreateTaskHandler {
                 tasks.append(task)
             }
             let ids = try await call.context.store.create(tasks, owner: call.caller.name)
+            for (service, group) in Dictionary(grouping: tasks, by: \.service.rawValue) {
+                call.context.metrics.recordCreated(service: service, count: group.count)
+            }
             var envelope = APIEnvelope()
             envelope.strings("task_ids", ids)
             return envelope.response()
