@@ -102,15 +102,26 @@ struct Fields {
     func objectJSON(_ key: String) throws(APIError) -> String? {
         guard let value = value(key) else { return nil }
         guard case .object = value else { throw .invalid(name(key), "an object") }
-        guard !value.containsNUL else { throw .invalid(name(key), "free of \\u0000 characters (PostgreSQL cannot store them)") }
+        try storable(value, key)
         return JSONWriter.string(value)
     }
 
     /// Any JSON member, as compact JSON text (for results).
     func anyJSON(_ key: String) throws(APIError) -> String? {
         guard let value = value(key) else { return nil }
-        guard !value.containsNUL else { throw .invalid(name(key), "free of \\u0000 characters (PostgreSQL cannot store them)") }
+        try storable(value, key)
         return JSONWriter.string(value)
+    }
+
+    /// Refuses what jsonb cannot store: `\u0000` in strings, numbers beyond `numeric`.
+    private func storable(_ value: JSONValue, _ key: String) throws(APIError) {
+        guard !value.containsNUL else { throw .invalid(name(key), "free of \\u0000 characters (PostgreSQL cannot store them)") }
+        guard let digits = value.storedNumberDigits else {
+            throw .invalid(name(key), "free of numbers with more than 131072 digits before or 16383 after the decimal point")
+        }
+        guard digits <= JSONValue.maxStoredNumberDigits else {
+            throw .invalid(name(key), "free of numbers that expand to more than \(JSONValue.maxStoredNumberDigits) digits in all")
+        }
     }
 
     func status(_ key: String) throws(APIError) -> TaskStatus? {
