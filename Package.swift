@@ -97,13 +97,16 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "PosixIO"],
+            dependencies: ["Postgres", "PosixIO", "JobStore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"),
         .testTarget(name: "PosixIOTests", dependencies: ["PosixIO"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PosixIO", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "CRabbitMQ", "TestSupport"]),
         .testTarget(name: "JobCoreTests", dependencies: ["JobCore"]),
+        .testTarget(
+            name: "OutboxTests",
+            dependencies: ["JobServer", "JobStore", "JobCore", "JobConfig", "AMQP", "Postgres", "TestSupport"]),
         .testTarget(name: "JobConfigTests", dependencies: ["JobConfig"]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "Postgres", "TestSupport"]),
         .testTarget(
