@@ -15,3 +15,19 @@ require_swift() {
 load_services_env() {
     set -a; . "$ROOT/.local/services.env"; set +a
 }
+
+# Installs missing Debian packages, checks for Swift, and starts the private PostgreSQL and
+# RabbitMQ (reusing them if already up). Sets SERVICES_STARTED_HERE=1 when it started them, so
+# the caller's cleanup stops only what it started (stop_services_started_here).
+bring_up_services() {
+    "$ROOT/scripts/services.sh" deps
+    require_swift
+    SERVICES_STARTED_HERE=0
+    "$ROOT/scripts/services.sh" status >/dev/null 2>&1 || SERVICES_STARTED_HERE=1
+    "$ROOT/scripts/services.sh" start
+    load_services_env
+}
+
+stop_services_started_here() {
+    if [ "${SERVICES_STARTED_HERE:-0}" = 1 ]; then "$ROOT/scripts/services.sh" stop || true; fi
+}

@@ -7,21 +7,15 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-"$ROOT/scripts/services.sh" deps
-require_swift
-
-started_here=0
-"$ROOT/scripts/services.sh" status >/dev/null 2>&1 || started_here=1
 children=()
 cleanup() {
     for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${children[@]}"; do wait "$pid" 2>/dev/null || true; done
-    [ "$started_here" = 1 ] && "$ROOT/scripts/services.sh" stop || true
+    stop_services_started_here
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-"$ROOT/scripts/services.sh" start
-load_services_env
+bring_up_services
 
 CONFIGURATION="${BUILD:-debug}"
 log "building ($CONFIGURATION)"

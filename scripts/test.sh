@@ -9,20 +9,14 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-"$ROOT/scripts/services.sh" deps
-require_swift
-
-started_here=0
-"$ROOT/scripts/services.sh" status >/dev/null 2>&1 || started_here=1
 cleanup() {
     status=$?
-    [ "$started_here" = 1 ] && "$ROOT/scripts/services.sh" stop || true
+    stop_services_started_here
     exit $status
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-"$ROOT/scripts/services.sh" start
-load_services_env
+bring_up_services
 
 started=$(date +%s)
 log "building (debug, with tests)"
