@@ -96,6 +96,17 @@ import Testing
         }
     }
 
+    /// A task id with `\u0000` (found by scripts/fuzz-api.sh: it reached PostgreSQL, a 500).
+    @Test(arguments: ["cancel_task", "rerun_task", "copy_task", "delete_task", "status_task", "start_task", "result_task"])
+    func nulInTaskIDIs2001(endpoint: String) async throws {
+        try await APITestServer.with { api in
+            for body in [#"{"task_id":"a\u0000b"}"#, #"{"task_id":["a\u0000b"]}"#, #"["a\u0000b"]"#, #"[{"task_id":"a\u0000b"}]"#] {
+                let reply = try await api.call(endpoint, as: "root", body)
+                #expect(reply.status == 422 && reply.code == 2001, "\(endpoint) \(body): \(reply)")
+            }
+        }
+    }
+
     @Test func unknownServiceIs3000() async throws {
         try await APITestServer.with { api in
             let reply = try await api.call("create_task", #"{"data":{"service":"unknown_service","condition":{}}}"#)

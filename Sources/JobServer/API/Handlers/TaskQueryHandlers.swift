@@ -106,7 +106,8 @@ enum TaskQueryHandlers {
         ids.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             switch item {
-            case .string(let id) where id.utf8.count <= 200: ids.append(id)
+            // NUL never occurs in an id, and PostgreSQL text cannot hold it (it failed the query: a 500).
+            case .string(let id) where id.utf8.count <= 200 && !id.utf8.contains(0): ids.append(id)
             case .object:
                 ids.append(try taskID(try Fields(item, path: "\(path)[\(index)]")))
             default:
