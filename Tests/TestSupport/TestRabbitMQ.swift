@@ -44,40 +44,65 @@ public enum TestRabbitMQ {
     }
 
     /// Stops the broker (by PID) and returns once it is down.
-    public static func stopBroker() throws { try services(["stop-rabbitmq"]) }
+    public static func stopBroker() async throws { try await services(["stop-rabbitmq"]) }
 
     /// Starts the broker again on the same port and returns once it answers.
-    public static func startBroker() throws { try services(["start-rabbitmq"]) }
+    public static func startBroker() async throws { try await services(["start-rabbitmq"]) }
 
-    /// Runs `rabbitmqctl` against the private node; returns its standard output.
+    /// Runs `rabbitmqctl` against the private node; returns its output.
     @discardableResult
-    public static func rabbitmqctl(_ arguments: [String]) throws -> String {
-        try services(["rabbitmqctl"] + arguments)
+    public static func rabbitmqctl(_ arguments: [String]) async throws -> String {
+        try await services(["rabbitmqctl"] + arguments)
     }
 
     /// `scripts/services.sh` (or `JOBS_TEST_SERVICES_SCRIPT`) with `arguments`; throws on a
-    /// non-zero exit with the script's output.
+    /// non-zero exit with the script's output. Output goes to a file, not a pipe: a broker
+    /// started in the background inherits it and would hold a pipe open forever. The script is
+    /// spawned with `posix_spawn` and reaped with `waitpid` on a thread of its own, so no
+    /// cooperative thread blocks.
     @discardableResult
-    static func services(_ arguments: [String]) throws -> String {
+    static func services(_ arguments: [String]) async throws -> String {
         let script = ProcessInfo.processInfo.environment["JOBS_TEST_SERVICES_SCRIPT"]
             ?? packageRoot.appendingPathComponent("scripts/services.sh").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        process.currentDirectoryURL = packageRoot
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch {
-            throw FixtureError(description: "cannot run \(script): \(error)")
+        let log = FileManager.default.temporaryDirectory
+            .appendingPathComponent("jobs-services-\(UUID().uuidString).log").path
+        defer { unlink(log) }
+        let root = packageRoot.path
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try spawnAndWait(["/bin/bash", script] + arguments, output: log, directory: root) })
+            }
+            thread.name = "services.sh"
+            thread.start()
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(description: "\(script) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw FixtureError(description: "\(script) \(arguments.joined(separator: " ")) exited \(status): \(text)")
         }
         return text
+    }
+
+    /// Spawns `argv` with stdin from /dev/null and stdout/stderr to `output`; returns the exit status.
+    private static func spawnAndWait(_ argv: [String], output: String, directory: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let command = "cd \"$1\" && shift && exec \"$@\""
+        let full = ["/bin/sh", "-c", command, "sh", directory] + argv
+        var cArgs: [UnsafeMutablePointer<CChar>?] = full.map { strdup($0) } + [nil]
+        defer { for pointer in cArgs { free(pointer) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, &cArgs, environ)
+        guard rc == 0 else { throw FixtureError(description: "posix_spawn \(argv[1]): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw FixtureError(description: "waitpid: \(String(cString: strerror(errno)))") }
+        }
+        // WIFEXITED / WEXITSTATUS are macros: exit code in bits 8-15 when the low 7 bits are 0.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }
 
