@@ -34,7 +34,8 @@ while [ $# -gt 0 ]; do
 done
 
 # MARK: schemathesis in a venv
-if ! { "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" && "$VENV/bin/pip" show hypothesis 2>/dev/null | grep -q "^Version: $HYPOTHESIS_VERSION$"; }; then
+if ! { "$VENV/bin/st" --version 2>/dev/null | grep -Fx "st, version $SCHEMATHESIS_VERSION" >/dev/null && "$VENV/bin/pip" show hypothesis 2>/dev/null | grep -Fx "Version: $HYPOTHESIS_VERSION" >/dev/null; }; then
+    # (no grep -q: under pipefail it can make the writer die of SIGPIPE and fail the check)
     if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
         [ "$(id -u)" = 0 ] || die "python3-venv is missing: apt-get install python3-venv (as root)"
         log "installing python3-venv"

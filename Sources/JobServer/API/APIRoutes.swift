@@ -24,6 +24,10 @@ public enum APIRoutes {
         ("/api/summary", false, CatalogHandlers.summary),
     ]
 
+    /// Every API path (all `POST`), in table order; docs/openapi.yaml lists the same (a test
+    /// keeps them equal).
+    public static var paths: [String] { table.map(\.path) }
+
     /// Adds every API route to `router`.
     public static func register(on router: inout Router, context: APIContext) {
         for route in table {
