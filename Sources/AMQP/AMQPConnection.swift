@@ -119,6 +119,13 @@ public final class AMQPConnection: Sendable {
         return Consumer(stream: stream, runner: runner, channel: channel, queue: queue, consumerTag: tag)
     }
 
+    /// The connection's thread as a task executor. Code that drives the connection in a tight
+    /// loop (a publish loop, an outbox relay) can run there with
+    /// `withTaskExecutorPreference(connection.taskExecutor) { ... }`: it then resumes on the
+    /// thread that read the confirms, saving two thread hand-offs per call. Never block in it
+    /// (no blocking syscalls, no locks held long): that would stall heartbeats and deliveries.
+    public var taskExecutor: any TaskExecutor { runner }
+
     /// Test hook: breaks the TCP connection under librabbitmq, like a network failure.
     func breakSocketForTesting() async {
         _ = try? await runner.perform { core in core.shutdownSocket() }

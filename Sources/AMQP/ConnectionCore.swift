@@ -77,8 +77,12 @@ final class ConnectionCore {
                    pollfd(fd: runner.wakeFD, events: Int16(POLLIN), revents: 0)]
         let tick = Int32(heartbeat > 0 ? max(100, heartbeat * 1000 / 4) : 1000)
         while terminal == nil {
-            for command in runner.takeCommands() {
-                if let terminal { command.fail(terminal) } else { command.run(self) }
+            for work in runner.takeCommands() {
+                switch work {
+                case .job(let job): job.runSynchronously(on: runner.asUnownedTaskExecutor())
+                case .command(let command):
+                    if let terminal { command.fail(terminal) } else { command.run(self) }
+                }
             }
             if terminal != nil { break }
             readAvailableFrames()

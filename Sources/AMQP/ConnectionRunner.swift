@@ -7,15 +7,25 @@ import Synchronization
 ///
 /// The owner thread (``ConnectionCore/run(runner:configuration:logger:connected:)``) is the only
 /// one that touches librabbitmq; everyone else submits a closure that receives the core there.
-final class ConnectionRunner: Sendable {
+///
+/// It is also a `TaskExecutor`: a task that prefers it runs its jobs on the owner thread
+/// between frames, so a publish loop resumes right where the confirms are read, without two
+/// thread hand-offs per call. Once the connection has ended, jobs go to the global executor.
+final class ConnectionRunner: TaskExecutor, Sendable {
     /// Work for the owner thread, and how to fail it if the connection is gone.
     struct Command: Sendable {
         let run: @Sendable (ConnectionCore) -> Void
         let fail: @Sendable (AMQPError) -> Void
     }
 
+    /// A command for the core, or a job of a task that prefers this executor.
+    enum Work: Sendable {
+        case command(Command)
+        case job(UnownedJob)
+    }
+
     private struct State {
-        var commands: [Command] = []
+        var commands: [Work] = []
         var wakePending = false
         var terminated: AMQPError?
         var blockedReason: String?
@@ -44,7 +54,7 @@ final class ConnectionRunner: Sendable {
     func submit(_ command: Command) {
         let (error, wake) = state.withLock { state -> (AMQPError?, Bool) in
             if let error = state.terminated { return (error, false) }
-            state.commands.append(command)
+            state.commands.append(.command(command))
             defer { state.wakePending = true }
             return (nil, !state.wakePending)
         }
@@ -52,6 +62,22 @@ final class ConnectionRunner: Sendable {
         if wake {
             var one: UInt64 = 1
             _ = write(wakeFD, &one, 8)  // EAGAIN only when the counter is saturated: still readable
+        }
+    }
+
+    /// Queues a job of a task that prefers this executor; after the end, the global executor runs it.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
+            if state.terminated != nil { return (false, false) }
+            state.commands.append(.job(unowned))
+            defer { state.wakePending = true }
+            return (true, !state.wakePending)
+        }
+        if !accepted { globalConcurrentExecutor.enqueue(ExecutorJob(unowned)) }
+        if wake {
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
         }
     }
 
@@ -68,7 +94,7 @@ final class ConnectionRunner: Sendable {
     }
 
     /// The queued commands, taken by the owner thread.
-    func takeCommands() -> [Command] {
+    func takeCommands() -> [Work] {
         state.withLock { state in
             state.wakePending = false
             return state.commands.isEmpty ? [] : { defer { state.commands = [] }; return state.commands }()
@@ -92,7 +118,12 @@ final class ConnectionRunner: Sendable {
             defer { state.commands = []; state.unblockWaiters = []; state.closeWaiters = [] }
             return (state.commands, state.unblockWaiters, state.closeWaiters)
         }
-        for command in commands { command.fail(error) }
+        for work in commands {
+            switch work {
+            case .command(let command): command.fail(error)
+            case .job(let job): globalConcurrentExecutor.enqueue(ExecutorJob(job))
+            }
+        }
         for waiter in unblock { waiter.resume() }
         for waiter in close { waiter.resume(returning: error) }
     }

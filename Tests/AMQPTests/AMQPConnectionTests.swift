@@ -145,4 +145,23 @@ struct AMQPConnectionTests {
             #expect(connection.isOpen)
         }
     }
+
+    @Test("a task preferring the connection's executor publishes, and goes on after the close")
+    func taskExecutorPreference() async throws {
+        try await TestRabbitMQ.withBroker {
+            let connection = try await AMQPConnection.connect(Broker.configuration(), logger: Broker.logger)
+            let queue = TestRabbitMQ.uniqueName("executor")
+            let outcomes = try await withTaskExecutorPreference(connection.taskExecutor) {
+                try await connection.declareQueue(queue, durable: false, autoDelete: false)
+                let publisher = try await connection.makePublisher()
+                let batch = (0..<50).map { OutgoingMessage(exchange: "", routingKey: queue, body: [UInt8($0)]) }
+                let outcomes = await publisher.publish(batch)
+                try await connection.deleteQueue(queue)
+                await connection.close()
+                return outcomes  // resumed by the global executor: the connection's thread is gone
+            }
+            #expect(outcomes.count == 50 && outcomes.allSatisfy(\.isConfirmed))
+            #expect(!connection.isOpen)
+        }
+    }
 }
