@@ -28,8 +28,9 @@ log "tests"
 swift test --skip-build
 log "tests took $(( $(date +%s) - built )) s"
 
-if [ -x "$ROOT/scripts/fuzz-http.sh" ]; then
-    log "fuzzing the HTTP parser for ${FUZZ_SECONDS:-60} s"
-    "$ROOT/scripts/fuzz-http.sh" "${FUZZ_SECONDS:-60}"
-fi
+log "fuzzing the HTTP parser for ${FUZZ_SECONDS:-60} s"
+"$ROOT/scripts/fuzz-http.sh" "${FUZZ_SECONDS:-60}"
+
+log "fuzzing the API with schemathesis against docs/openapi.yaml"
+"$ROOT/scripts/fuzz-api.sh" --bin "$(swift build --show-bin-path)/jobserver"
 log "all passed in $(( $(date +%s) - started )) s"
