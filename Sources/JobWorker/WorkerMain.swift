@@ -75,8 +75,10 @@ struct RunCommand: AsyncParsableCommand {
         let settings = WorkerSettings(configuration: configuration, services: split(services), tags: split(tags), concurrency: concurrency)
         let worker = WorkerService(registry: WorkerMain.registry, settings: settings, logger: logger)
         do { _ = try worker.consumedServices() } catch { throw ValidationError("\(error)") }
+        // The worker also returns on its own (a `stop` command): that is a clean exit, not a failure.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
