@@ -22,6 +22,8 @@ public enum APIRoutes {
         ("/api/copy_task", false, TaskActionHandlers.copy),
         ("/api/delete_task", false, TaskActionHandlers.delete),
         ("/api/summary", false, CatalogHandlers.summary),
+        ("/api/workers", false, WorkerHandlers.list),
+        ("/api/worker_control", false, WorkerHandlers.control),
     ]
 
     /// Every API path (all `POST`), in table order; docs/openapi.yaml lists the same (a test
