@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "JobServer",
             dependencies: [
-                "JobCore", "JobCrypto", "JobStore", "JobConfig", "HTTP1", "AMQP", "Postgres",
+                "JobCore", "JobCrypto", "JobStore", "JobConfig", "HTTP1", "AMQP", "Postgres", "PosixIO",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -71,10 +71,12 @@ let package = Package(
         .target(
             name: "JobWorker",
             dependencies: [
-                "JobCore", "JobStore", "JobConfig", "AMQP", "Postgres", "PosixIO",
+                "JobCore", "JobStore", "JobConfig", "AMQP", "Postgres", "PosixIO", "HTTP1",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .target(name: "JobClient", dependencies: ["JobCore"]),
 
@@ -123,6 +125,12 @@ let package = Package(
             dependencies: [
                 "JobServer", "JobStore", "JobCore", "JobCrypto", "JobConfig", "HTTP1", "Postgres", "TestSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+            ]),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "JobWorker", "JobStore", "JobServer", "JobCore", "JobCrypto", "JobConfig", "Postgres", "AMQP", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,7 @@ struct TaskRunner: Sendable {
     let workerID: String
     let running: RunningTasks
     let statistics: WorkerStatistics
+    let metrics: WorkerMetrics
     let maxResultBytes: Int
     let logger: Logger
 
@@ -21,7 +22,9 @@ struct TaskRunner: Sendable {
         var logger = self.logger
         logger[metadataKey: "task_id"] = "\(claim.taskID)"
         logger[metadataKey: "attempt"] = "\(claim.attempt)"
+        let started = ContinuousClock.now
         let outcome = await execute(claim, logger: logger)
+        metrics.record(service: claim.service, outcome: WorkerMetrics.label(outcome), duration: .now - started)
         do {
             let recorded = try await store.complete(taskID: claim.taskID, workerID: workerID, attempt: claim.attempt, outcome: outcome)
             if !recorded { logger.warning("run ended after the task was taken from this worker; outcome dropped") }

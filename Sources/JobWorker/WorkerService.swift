@@ -58,22 +58,44 @@ public struct WorkerService: Service {
         let amqp = ReconnectingConnection(configuration: amqpConfiguration, logger: logger) { connection in
             try await topology.declare(on: connection, services: services, tags: tags)
         }
+        let metrics = WorkerMetrics()
+        let running = RunningTasks()
         let runtime = WorkerRuntime(
             settings: settings, services: services, queues: services.flatMap { service in
                 [topology.queueName(service: service)] + tags.map { topology.queueName(service: service, tag: $0) }
             },
             amqp: amqp, runStore: TaskRunStore(pool: pool), workerStore: WorkerStore(pool: pool),
             runner: TaskRunner(
-                registry: registry, store: TaskRunStore(pool: pool), workerID: settings.workerID, running: RunningTasks(),
-                statistics: WorkerStatistics(), maxResultBytes: config.tasks.maxResultBytes, logger: logger),
+                registry: registry, store: TaskRunStore(pool: pool), workerID: settings.workerID, running: running,
+                statistics: WorkerStatistics(), metrics: metrics, maxResultBytes: config.tasks.maxResultBytes, logger: logger),
             logger: logger)
+        let metricsServer = try config.worker.metricsPort > 0
+            ? metrics.server(port: config.worker.metricsPort, logger: logger) {
+                (running.count, await runtime.concurrency)
+            } : nil
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await amqp.run() }
-            try await runtime.run()
+            if let metricsServer {
+                group.addTask { try await metricsServer.run() }
+                logger.info("worker metrics on 127.0.0.1", metadata: ["port": "\(metricsServer.port)"])
+            }
+            defer { metricsServer?.shutdown() }
+            do {
+                try await runtime.run()
+            } catch {
+                await amqp.shutdown()
+                throw error
+            }
             await amqp.shutdown()
         }
         await pool.close()
     }
+}
+
+extension WorkerService: CustomStringConvertible {
+    /// A short name for logs and lifecycle errors: never the configuration, which holds the
+    /// database and broker URLs with their passwords.
+    public var description: String { "WorkerService(\(settings.workerID))" }
 }
 
 /// A worker set-up error (bad `--services`, ...).
