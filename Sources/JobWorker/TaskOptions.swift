@@ -5,12 +5,12 @@ public struct TaskOptions: Sendable, Equatable {
     public var maxAttempts: Int?
     /// Longest run; nil: the task's own `timeout`.
     public var timeout: Duration?
-    /// First retry delay in seconds; doubles per attempt with jitter.
-    public var backoffBase: Double
-    /// Longest retry delay in seconds.
-    public var backoffMax: Double
+    /// First retry delay in seconds; doubles per attempt with jitter. nil: `tasks.backoff_base`.
+    public var backoffBase: Double?
+    /// Longest retry delay in seconds. nil: `tasks.backoff_max`.
+    public var backoffMax: Double?
 
-    public init(maxAttempts: Int? = nil, timeout: Duration? = nil, backoffBase: Double = 1, backoffMax: Double = 600) {
+    public init(maxAttempts: Int? = nil, timeout: Duration? = nil, backoffBase: Double? = nil, backoffMax: Double? = nil) {
         self.maxAttempts = maxAttempts
         self.timeout = timeout
         self.backoffBase = backoffBase

@@ -16,6 +16,8 @@ struct TaskRunner: Sendable {
     let statistics: WorkerStatistics
     let metrics: WorkerMetrics
     let maxResultBytes: Int
+    /// `tasks.backoff_base` / `tasks.backoff_max`, for services that declare no backoff.
+    let defaultBackoff: (base: Double, maximum: Double)
     let logger: Logger
 
     func run(_ claim: TaskRunStore.Claim) async {
@@ -67,7 +69,9 @@ struct TaskRunner: Sendable {
         case .error(let error):
             message = error is CancellationError ? "cancelled by the worker (shutdown or lost lease)" : "\(error)"
         }
-        let policy = RetryPolicy(maxAttempts: maxAttempts, base: entry.options.backoffBase, maximum: entry.options.backoffMax)
+        let policy = RetryPolicy(
+            maxAttempts: maxAttempts, base: entry.options.backoffBase ?? defaultBackoff.base,
+            maximum: entry.options.backoffMax ?? defaultBackoff.maximum)
         guard policy.allowsRetry(afterAttempt: claim.attempt) else {
             return .failed(message: claim.attempt > 1 ? "\(message) (attempt \(claim.attempt) of \(maxAttempts))" : message)
         }

@@ -67,7 +67,8 @@ public struct WorkerService: Service {
             amqp: amqp, runStore: TaskRunStore(pool: pool), workerStore: WorkerStore(pool: pool),
             runner: TaskRunner(
                 registry: registry, store: TaskRunStore(pool: pool), workerID: settings.workerID, running: running,
-                statistics: WorkerStatistics(), metrics: metrics, maxResultBytes: config.tasks.maxResultBytes, logger: logger),
+                statistics: WorkerStatistics(), metrics: metrics, maxResultBytes: config.tasks.maxResultBytes,
+                defaultBackoff: (config.tasks.backoffBase, config.tasks.backoffMax), logger: logger),
             logger: logger)
         let metricsServer = try config.worker.metricsPort > 0
             ? metrics.server(port: config.worker.metricsPort, logger: logger) {
