@@ -64,6 +64,7 @@ public struct ServerApplication {
             configuration: .init(
                 services: [.init(service: AMQPService(connection: amqp)), .init(service: relay),
                            .init(service: LeaseReaper(store: TaskRunStore(pool: pool), logger: logger)),
+                           .init(service: TaskCountCompactor(store: TaskStore(pool: pool), logger: logger)),
                            .init(service: HTTPService(server: server))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

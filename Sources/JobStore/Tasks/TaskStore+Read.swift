@@ -37,17 +37,20 @@ extension TaskStore {
             result: try row.decode(3), startTime: try row.decode(4), endTime: try row.decode(5), spendTime: try row.decode(6))
     }
 
-    /// A page of tasks, newest first: by `page` (1-based) or, when `cursor` is given, after it.
+    /// A page of tasks, newest first: by `page` (1-based) or, when `cursor` is given, after it,
+    /// with the total from `count(filter:scope:)` (counters, not a scan of the matching tasks).
     /// - Throws: `TaskStoreError.notFound` never; an unreadable cursor is the caller's to check
     ///   with `TaskCursor.parse` first.
     public func list(
         filter: TaskFilter, scope: TaskScope, pageSize: Int, page: Int, cursor: TaskCursor?
     ) async throws -> TaskPage {
+        // The total first: when nothing matches, the page query is skipped. (A filter pair that
+        // matches nothing together, each matching many rows alone, would scan one's index range.)
+        let total = try await count(filter: filter, scope: scope)
+        guard total > 0 else { return TaskPage(total: 0, items: [], nextCursor: nil) }
         var conditions = TaskConditions()
         conditions.scope(scope)
         conditions.filter(filter)
-        let countSQL = "SELECT count(*) FROM tasks \(conditions.whereSQL)"
-        let countBinds = conditions.binds
         if let cursor {
             let micros = conditions.placeholder(cursor.createdMicros), id = conditions.placeholder(cursor.taskID)
             conditions.raw("(created_at, task_id) < ('epoch'::timestamptz + \(micros) * interval '1 microsecond', \(id))")
@@ -70,7 +73,6 @@ extension TaskStore {
                 attempt: try row.decode(7), createTime: try row.decode(8), startTime: try row.decode(9), endTime: try row.decode(10)))
             last = TaskCursor(createdMicros: try row.decode(11), taskID: items[items.count - 1].taskID)
         }
-        let total = try await pool.query(PostgresQuery(unsafeSQL: countSQL, binds: countBinds))[0].decode(0, as: Int.self)
         return TaskPage(total: total, items: items, nextCursor: items.count == pageSize ? last?.text : nil)
     }
 
