@@ -74,15 +74,14 @@ public enum TestPostgres {
     /// Creates a fresh database, runs `body` with it, and drops it (also when `body` throws).
     ///
     /// - Parameter exclusive: true for tests that restart or otherwise disturb the server: they
-    ///   wait until no other `withDatabase` body runs, and others wait for them.
+    ///   wait until no other test holds the servers (`ServerAccess`), and others wait for them.
     public static func withDatabase<T>(
         exclusive: Bool = false,
         _ body: (Database) async throws -> T
     ) async throws -> T {
         let serverURL = try url()
         let server = try PostgresConfiguration(serverURL)
-        await ServerAccess.shared.acquire(exclusive: exclusive)
-        do {
+        return try await ServerAccess.with(exclusive: exclusive) {
             let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16)
                 .lowercased()
             try await runOnServer(server, "CREATE DATABASE \(name)")
@@ -96,11 +95,7 @@ public enum TestPostgres {
                 result = .failure(error)
             }
             try await runOnServer(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            await ServerAccess.shared.release(exclusive: exclusive)
             return try result.get()
-        } catch {
-            await ServerAccess.shared.release(exclusive: exclusive)
-            throw error
         }
     }
 

@@ -107,60 +107,14 @@ public enum TestRabbitMQ {
 }
 
 extension TestRabbitMQ {
-    /// Runs `body` while no test restarts the broker (many such bodies run at once). All test
+    /// Runs `body` while no test restarts a server (many such bodies run at once). All test
     /// targets share one process, so every test that talks to the broker should use this.
     public static func withBroker<T>(_ body: () async throws -> T) async throws -> T {
-        await BrokerGate.shared.enter(exclusive: false)
-        do {
-            let result = try await body()
-            await BrokerGate.shared.leave(exclusive: false)
-            return result
-        } catch {
-            await BrokerGate.shared.leave(exclusive: false)
-            throw error
-        }
+        try await ServerAccess.with(exclusive: false, body)
     }
 
     /// Runs `body` alone: for tests that stop and start the broker.
     public static func withExclusiveBroker<T>(_ body: () async throws -> T) async throws -> T {
-        await BrokerGate.shared.enter(exclusive: true)
-        do {
-            let result = try await body()
-            await BrokerGate.shared.leave(exclusive: true)
-            return result
-        } catch {
-            await BrokerGate.shared.leave(exclusive: true)
-            throw error
-        }
-    }
-}
-
-/// A readers-writer gate: shared users run together, an exclusive user runs alone.
-actor BrokerGate {
-    static let shared = BrokerGate()
-    private var shared = 0
-    private var exclusive = false
-    private var waiters: [(exclusive: Bool, continuation: CheckedContinuation<Void, Never>)] = []
-
-    func enter(exclusive wantsExclusive: Bool) async {
-        if waiters.isEmpty, canEnter(wantsExclusive) { return admit(wantsExclusive) }
-        await withCheckedContinuation { waiters.append((wantsExclusive, $0)) }
-    }
-
-    func leave(exclusive wasExclusive: Bool) {
-        if wasExclusive { exclusive = false } else { shared -= 1 }
-        while let first = waiters.first, canEnter(first.exclusive) {
-            waiters.removeFirst()
-            admit(first.exclusive)
-            first.continuation.resume()
-        }
-    }
-
-    private func canEnter(_ wantsExclusive: Bool) -> Bool {
-        wantsExclusive ? !exclusive && shared == 0 : !exclusive
-    }
-
-    private func admit(_ wantsExclusive: Bool) {
-        if wantsExclusive { exclusive = true } else { shared += 1 }
+        try await ServerAccess.with(exclusive: true, body)
     }
 }
