@@ -63,8 +63,8 @@ public struct ServerApplication {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: AMQPService(connection: amqp)), .init(service: relay),
-                           .init(service: LeaseReaper(store: TaskRunStore(pool: pool), logger: logger)),
-                           .init(service: TaskCountCompactor(store: TaskStore(pool: pool), logger: logger)),
+                           .init(service: PeriodicService.leaseReaper(store: TaskRunStore(pool: pool), logger: logger)),
+                           .init(service: PeriodicService.taskCountCompactor(store: TaskStore(pool: pool), logger: logger)),
                            .init(service: HTTPService(server: server))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
