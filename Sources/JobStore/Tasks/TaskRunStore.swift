@@ -30,15 +30,30 @@ public struct TaskRunStore: Sendable {
     }
 
     public let pool: PostgresPool
+    /// Group commit of claims and completions (TaskRunStore+Batch.swift); nil: one statement each.
+    let batches: Batches?
 
-    public init(pool: PostgresPool) {
+    /// - Parameters:
+    ///   - pool: the connections.
+    ///   - batching: claims and completions that arrive while earlier ones are in flight are
+    ///     written together, one multi-row statement (and one commit) per batch. Each row keeps
+    ///     its own conditions (claimable; fenced by worker id and attempt), so the outcome per
+    ///     task is the same as with one statement each.
+    public init(pool: PostgresPool, batching: Bool = true) {
         self.pool = pool
+        self.batches = batching ? Batches(pool: pool) : nil
     }
 
     /// Claims a waiting, due task for `workerID`: running, leased for `leaseSeconds`, attempt + 1.
     /// - Returns: the claim, or nil when the task is not claimable (cancelled, already claimed by
     ///   another worker, not due yet, deleted): the delivery is then acknowledged and dropped.
     public func claim(taskID: String, workerID: String, leaseSeconds: Double) async throws -> Claim? {
+        guard let batches else { return try await claimOne(taskID: taskID, workerID: workerID, leaseSeconds: leaseSeconds) }
+        return try await batches.claims.submit(ClaimRequest(taskID: taskID, workerID: workerID, leaseSeconds: leaseSeconds)).get()
+    }
+
+    /// ``claim(taskID:workerID:leaseSeconds:)`` as its own statement.
+    func claimOne(taskID: String, workerID: String, leaseSeconds: Double) async throws -> Claim? {
         let rows = try await pool.query("""
             WITH claimed AS (
                 UPDATE tasks SET status = 'running', worker_id = \(workerID), attempt = attempt + 1,
@@ -91,13 +106,15 @@ public struct TaskRunStore: Sendable {
     ///   nothing was written.
     @discardableResult
     public func complete(taskID: String, workerID: String, attempt: Int, outcome: Outcome) async throws -> Bool {
-        let status: TaskStatus, message: String, result: String?, delay: Double
-        switch outcome {
-        case .finished(let json): (status, message, result, delay) = (.finished, "", json, 0)
-        case .retry(let text, let after): (status, message, result, delay) = (.waiting, text, nil, after)
-        case .failed(let text): (status, message, result, delay) = (.failed, text, nil, 0)
-        case .cancelled(let text): (status, message, result, delay) = (.cancelled, text, nil, 0)
-        }
+        let request = CompletionRequest(taskID: taskID, workerID: workerID, attempt: attempt, outcome: outcome)
+        guard let batches else { return try await completeOne(request) }
+        return try await batches.completions.submit(request).get()
+    }
+
+    /// ``complete(taskID:workerID:attempt:outcome:)`` as its own statement.
+    func completeOne(_ request: CompletionRequest) async throws -> Bool {
+        let (taskID, workerID, attempt) = (request.taskID, request.workerID, request.attempt)
+        let (status, message, result, delay) = request.columns
         let rows = try await pool.query("""
             WITH done AS (
                 UPDATE tasks SET status = \(status.rawValue), result = COALESCE(\(result)::jsonb, result),
