@@ -11,7 +11,8 @@
 #                                          (default 10,000,000; the filled database is kept as a
 #                                          template in the private server for the next run)
 # Environment: TASKS (single creates, 20000), BULK_TASKS (50000), CONCURRENCY (32),
-#   WORKER_CONCURRENCY (64), PEER_TASKS (4000), RAW_TASKS (20000), OPEN_SECONDS (10).
+#   WORKER_CONCURRENCY (256: runs and prefetch of the one worker; a no-op run is short, so
+#   throughput follows the deliveries in flight), PEER_TASKS (4000), RAW_TASKS (20000), OPEN_SECONDS (10).
 # Needs: the Debian packages of scripts/services.sh, python3-venv; PyPI for the peers' venv
 # (celery, flask, gunicorn, psycopg2-binary in .local/bench-peers/venv, made once).
 set -euo pipefail
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 TASKS="${TASKS:-20000}" BULK_TASKS="${BULK_TASKS:-50000}" CONCURRENCY="${CONCURRENCY:-32}"
-WORKER_CONCURRENCY="${WORKER_CONCURRENCY:-64}" PEER_TASKS="${PEER_TASKS:-4000}" RAW_TASKS="${RAW_TASKS:-20000}"
+WORKER_CONCURRENCY="${WORKER_CONCURRENCY:-256}" PEER_TASKS="${PEER_TASKS:-4000}" RAW_TASKS="${RAW_TASKS:-20000}"
 OPEN_SECONDS="${OPEN_SECONDS:-10}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PEERS_DIR="$ROOT/.local/bench-peers"
@@ -39,20 +40,24 @@ RESULTS="$LOGS/results.txt"
 : > "$RESULTS"
 
 require_swift
+# SERVICES_ROOT=DIR: the private services of DIR/scripts/services.sh (another checkout-like
+# directory), for a quiet database when others share this checkout's.
+SERVICES="${SERVICES_ROOT:-$ROOT}/scripts/services.sh"
+STACK_SERVICES="$SERVICES"
 started_services=0
-"$ROOT/scripts/services.sh" status >/dev/null 2>&1 || started_services=1
+"$SERVICES" status >/dev/null 2>&1 || started_services=1
 PEER_PIDS=()
 cleanup() {
     stack_stop
     local pid
     for pid in "${PEER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${PEER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    [ "$started_services" = 1 ] && "$ROOT/scripts/services.sh" stop || true
+    [ "$started_services" = 1 ] && "$SERVICES" stop || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-"$ROOT/scripts/services.sh" start >/dev/null
-load_services_env
+"$SERVICES" start >/dev/null
+set -a; . "${SERVICES_ROOT:-$ROOT}/.local/services.env"; set +a
 BASE_DATABASE_URL="$JOBS_DATABASE_URL"
 
 log "building release binaries (.build-whole-release, Benchmarks/.build-whole)"
@@ -85,7 +90,8 @@ run_ours() {  # run_ours SUFFIX DATABASE_URL
     sleep 1
     load() {
         "$LOAD" --port "$port" --user bench --secret "$secret" --database "$database" \
-            --proc "server=$SERVER_PID" --proc "worker=$WORKER_PID" "$@" | tee -a "$RESULTS"
+            --proc "server=$SERVER_PID" --proc "worker=$WORKER_PID" \
+            --proc "postgres=$(pgrep -d, -f "postgres: [a-z]+ ${database##*/} " || echo 0)" "$@" | tee -a "$RESULTS"
     }
     log "ours$suffix: warm-up"
     load --tasks 2000 --concurrency 16 --label "warmup$suffix" >/dev/null
@@ -106,9 +112,9 @@ run_ours "" "$ours_db"
 
 if [ "$scale_rows" -gt 0 ]; then
     template="bench_whole_${scale_rows}"
-    if ! "$ROOT/scripts/services.sh" psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$template'" | grep -q 1; then
+    if ! "$SERVICES" psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$template'" | grep -q 1; then
         log "pre-filling $template with $scale_rows finished tasks (once; kept for later runs)"
-        "$ROOT/scripts/services.sh" psql -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $template TEMPLATE bench_whole" >/dev/null
+        "$SERVICES" psql -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $template TEMPLATE bench_whole" >/dev/null
         JOBS_DATABASE_URL="${BASE_DATABASE_URL%/*}/$template" "$BIN/jobserver" migrate >/dev/null
         "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 "${BASE_DATABASE_URL%/*}/$template" <<SQL
 DELETE FROM tasks; DELETE FROM task_events; DELETE FROM task_outbox;
@@ -121,7 +127,7 @@ VACUUM ANALYZE tasks;
 SQL
     fi
     scale_db="bench_whole_scale"
-    "$ROOT/scripts/services.sh" psql -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $scale_db WITH (FORCE)" -c "CREATE DATABASE $scale_db TEMPLATE $template" >/dev/null
+    "$SERVICES" psql -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $scale_db WITH (FORCE)" -c "CREATE DATABASE $scale_db TEMPLATE $template" >/dev/null
     run_ours "_scale" "${BASE_DATABASE_URL%/*}/$scale_db"
 fi
 
@@ -180,6 +186,7 @@ done
 echo "(latencies in ms from the database timestamps; e2e/s = finished tasks / (last ended_at - first created_at))"
 for label in ours_single ours_bulk flask_celery; do
     [ -n "$(field "$label" tasks)" ] || continue
+    [ -n "$(field "$label" postgres_cpu_s)" ] && echo "$label: PostgreSQL backends CPU $(field "$label" postgres_cpu_s) s"
     echo "$label: server/web peak RSS $(field "$label" server_rss_mib)$(field "$label" web_rss_mib) MiB, CPU $(field "$label" server_cpu_s)$(field "$label" web_cpu_s) s; worker peak RSS $(field "$label" worker_rss_mib) MiB, CPU $(field "$label" worker_cpu_s) s"
 done
 if [ "$peers" = 1 ]; then
