@@ -58,7 +58,13 @@ import TestSupport
             #expect(health?.body.contains(#""status":"ok""#) == true)
 
             process.terminate()  // SIGTERM
-            process.waitUntilExit()
+            // Bounded wait (waitUntilExit spins a run loop and would hang the run on a bug).
+            for _ in 0..<300 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                Issue.record("jobserver serve did not exit within 30 s of SIGTERM")
+                return
+            }
             #expect(process.terminationReason == .exit)
             #expect(process.terminationStatus == 0)
         }

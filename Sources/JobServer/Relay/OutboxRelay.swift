@@ -70,7 +70,9 @@ public struct OutboxRelay: Service {
         var failures = 0
         while !Task.isCancelled {
             do {
-                try await amqp.waitUntilConnected()
+                // Polled, not awaited: waitUntilConnected() does not end on cancellation, and a
+                // graceful shutdown while the broker is down must not hang here.
+                while await !amqp.isConnected { try await Task.sleep(for: .milliseconds(100)) }
                 let (taken, published) = try await store.drain(limit: batchSize) { entries in
                     await publish(entries, declared: &declared)
                 }
