@@ -3,8 +3,10 @@
 # PostgreSQL and RabbitMQ on loopback (or reuses the ones `make run` started), builds, runs every
 # test against them, then stops whatever it started. Exit status: non-zero on any failure.
 #
-# Tests that restart a private server take it alone through the fixtures' readers-writer gates
-# (Tests/TestSupport), so the suite runs in parallel in one process.
+# Tests that restart a private server take it alone through the fixtures' readers-writer gate
+# (Tests/TestSupport), so the suite runs in parallel in one process. Then: the HTTP parser's
+# fuzz target, schemathesis over the API, and a short chaos run (which restarts the servers, so
+# it runs last, alone).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -33,4 +35,7 @@ log "fuzzing the HTTP parser for ${FUZZ_SECONDS:-60} s"
 
 log "fuzzing the API with schemathesis against docs/openapi.yaml"
 "$ROOT/scripts/fuzz-api.sh" --bin "$(swift build --show-bin-path)/jobserver"
+log "short chaos run: kill -9 a worker, restart RabbitMQ and PostgreSQL while 2,000 tasks flow"
+"$ROOT/scripts/chaos.sh" --short
+
 log "all passed in $(( $(date +%s) - started )) s"
