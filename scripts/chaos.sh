@@ -86,8 +86,10 @@ faults() {
         for ((t = 10; t < duration; t += 10)); do events+=("$t kill"); done
         events+=("$((duration * 3 / 10)) rabbitmq" "$((duration * 7 / 10)) rabbitmq" "$((duration / 2)) postgres" "$((duration * 17 / 20)) postgres")
     fi
+    printf '%s\n' "${events[@]}" > "$DIR/faults.planned"
     local start=$SECONDS turn=0 event at kind
-    while read -r at kind; do
+    # The commands below must not read the schedule from this loop's standard input.
+    while read -r at kind <&3; do
         while [ $((SECONDS - start)) -lt "$at" ]; do sleep 0.2; done
         case "$kind" in
             kill)
@@ -112,7 +114,7 @@ faults() {
                 echo "[chaos] t=$((SECONDS - start))s PostgreSQL back" >&2
                 echo postgres >> "$DIR/faults.done" ;;
         esac
-    done < <(printf '%s\n' "${events[@]}" | sort -n)
+    done 3< <(printf '%s\n' "${events[@]}" | sort -n)
 }
 : > "$DIR/faults.done"
 faults &
@@ -167,5 +169,7 @@ status=0
 [ "$(value in_database)" = "$tasks" ] || { echo "  FAIL: the database holds $(value in_database) tasks of the batch, not $tasks"; status=1; }
 [ "$(value lost)" = 0 ] || { echo "  FAIL: lost tasks"; status=1; }
 [ "$(value finished_twice)" = 0 ] || { echo "  FAIL: tasks finished twice"; status=1; }
+planned="$(wc -l < "$DIR/faults.planned")" done_count="$(wc -l < "$DIR/faults.done")"
+[ "$done_count" = "$planned" ] || { echo "  FAIL: $done_count of $planned planned faults happened"; status=1; }
 [ "$status" = 0 ] && echo "  PASS: every task final, none lost, none finished twice"
 exit "$status"

@@ -204,7 +204,7 @@ EOF
     export RABBITMQ_ALLOW_INPUT=
 }
 
-rmqctl() { "$RMQ_BIN/rabbitmqctl" -q -n "$RABBITMQ_NODENAME" "$@"; }
+rmqctl() { "$RMQ_BIN/rabbitmqctl" -q -n "$RABBITMQ_NODENAME" "$@" </dev/null; }
 
 rmq_ready() { python3 - "$JOBS_AMQP_PORT" <<'EOF' 2>/dev/null
 import socket, sys
@@ -236,7 +236,7 @@ cmd_stop_rabbitmq() {
     # `rabbitmqctl shutdown` stops the node in a few seconds and waits for it; the broker can
     # sit on SIGTERM for 30 s. The PID is the fallback either way.
     rmq_env
-    timeout 30 "$RMQ_BIN/rabbitmqctl" -q -n "$RABBITMQ_NODENAME" shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+    timeout 30 "$RMQ_BIN/rabbitmqctl" -q -n "$RABBITMQ_NODENAME" shutdown </dev/null >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
     local i; for i in $(seq 1 300); do alive "$pid" || break; sleep 0.1; done
     alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
     # The node's own epmd daemon (on our private port) goes with it.
