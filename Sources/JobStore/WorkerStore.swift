@@ -78,22 +78,12 @@ extension WorkerStore {
 }
 
 extension WorkerStore {
-    /// One row of `POST /api/workers`: what the worker reported in its latest heartbeat.
-    public struct WorkerRow: Sendable, Equatable {
-        public var workerID: String
-        public var host: String
-        public var pid: Int
-        public var version: String
-        public var services: [String]
-        public var tags: [String]
-        public var concurrency: Int
-        public var running: Int
-        public var processed: Int
-        public var failed: Int
-        /// The 1, 5 and 15 minute load averages of the worker's machine.
-        public var load: [Double]
-        /// `running`, `paused`, `stopping` or `stopped`, as last reported.
-        public var state: String
+    /// One row of `POST /api/workers`: what the worker reported in its latest heartbeat
+    /// (`row.host`, `row.services`, ... read through to `report`), plus what the server knows.
+    @dynamicMemberLookup
+    public struct WorkerRow: Sendable {
+        /// The worker's latest heartbeat.
+        public var report: Heartbeat
         /// Whether the worker is not stopped and its heartbeat is recent (see `list`).
         public var live: Bool
         /// A `worker_control` command not yet picked up, as JSON text.
@@ -103,6 +93,8 @@ extension WorkerStore {
         public var heartbeatAt: String
         /// Seconds since the latest heartbeat (by the database's clock).
         public var secondsSinceHeartbeat: Double
+
+        public subscript<Value>(dynamicMember field: KeyPath<Heartbeat, Value>) -> Value { report[keyPath: field] }
     }
 
     /// Workers seen within `seenWithin` seconds, newest heartbeat first.
@@ -113,18 +105,19 @@ extension WorkerStore {
             SELECT worker_id, host, pid, version, services, tags, concurrency, running, processed, failed, load, state,
                    state <> 'stopped' AND heartbeat_at > now() - make_interval(secs => \(liveWithin)),
                    command::text,
-                   to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                   to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                   \(unescaped: SQLFragment.time("started_at")), \(unescaped: SQLFragment.time("heartbeat_at")),
                    extract(epoch FROM now() - heartbeat_at)::float8
             FROM workers WHERE heartbeat_at > now() - make_interval(secs => \(seenWithin))
             ORDER BY heartbeat_at DESC, worker_id LIMIT \(limit)
             """)
         return try rows.map { row in
             WorkerRow(
-                workerID: try row.decode(0), host: try row.decode(1), pid: try row.decode(2), version: try row.decode(3),
-                services: try row.decode(4), tags: try row.decode(5), concurrency: try row.decode(6),
-                running: try row.decode(7), processed: try row.decode(8), failed: try row.decode(9), load: try row.decode(10),
-                state: try row.decode(11), live: try row.decode(12), pendingCommand: try row.decode(13),
+                report: Heartbeat(
+                    workerID: try row.decode(0), host: try row.decode(1), pid: try row.decode(2), version: try row.decode(3),
+                    services: try row.decode(4), tags: try row.decode(5), concurrency: try row.decode(6),
+                    running: try row.decode(7), processed: try row.decode(8), failed: try row.decode(9),
+                    load: try row.decode(10), state: try row.decode(11)),
+                live: try row.decode(12), pendingCommand: try row.decode(13),
                 startedAt: try row.decode(14), heartbeatAt: try row.decode(15), secondsSinceHeartbeat: try row.decode(16))
         }
     }
