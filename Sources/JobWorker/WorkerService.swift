@@ -48,7 +48,9 @@ public struct WorkerService: Service {
         let config = settings.configuration
         let pool = PostgresPool(
             configuration: try PostgresConfiguration(config.database.url),
-            options: .init(maxConnections: settings.concurrency + 4, acquireTimeout: .seconds(config.database.poolTimeout)),
+            // Claims and completions are group-committed, so runs share a few connections: at
+            // high concurrency one per run would exceed the server's max_connections.
+            options: .init(maxConnections: min(settings.concurrency + 4, 32), acquireTimeout: .seconds(config.database.poolTimeout)),
             logger: logger)
         let topology = JobTopology(exchange: config.amqp.exchange)
         let tags = settings.tags
