@@ -23,9 +23,8 @@ require_swift
 "$ROOT/scripts/services.sh" status >/dev/null || die "private services are down: scripts/services.sh start"
 load_services_env
 
-log "building jobserver (release)"
-swift build -c release --scratch-path "$ROOT/.build-bench-release" --product jobserver >/dev/null
-bin="$(swift build -c release --scratch-path "$ROOT/.build-bench-release" --show-bin-path)"
+build_release_products
+bin="$RELEASE_BIN"
 
 work="$(mktemp -d /tmp/bench-read.XXXXXX)"
 server_pid=""

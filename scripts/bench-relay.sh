@@ -8,10 +8,8 @@ cd "$ROOT"
 RATE=${1:-1000} SECONDS_=${2:-20} BACKLOG=${3:-20000}
 
 bring_up_services
-SCRATCH="$ROOT/.build-release"
-log "building jobserver (release)"
-swift build -c release --scratch-path "$SCRATCH" --product jobserver >/dev/null
-BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+build_release_products
+BIN="$RELEASE_BIN"
 
 VENV="$ROOT/.local/bench-relay-venv"
 if [ ! -x "$VENV/bin/python" ]; then

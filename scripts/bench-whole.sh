@@ -60,10 +60,9 @@ trap 'exit 130' INT TERM
 set -a; . "${SERVICES_ROOT:-$ROOT}/.local/services.env"; set +a
 BASE_DATABASE_URL="$JOBS_DATABASE_URL"
 
-log "building release binaries (.build-whole-release, Benchmarks/.build-whole)"
-swift build -c release --scratch-path .build-whole-release --product jobserver >/dev/null
-swift build -c release --scratch-path .build-whole-release --product jobworker >/dev/null
-BIN="$(swift build -c release --scratch-path .build-whole-release --show-bin-path)"
+log "building release binaries (.build-release, Benchmarks/.build-whole)"
+build_release_products
+BIN="$RELEASE_BIN"
 swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole >/dev/null
 LOAD="$(swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole --show-bin-path)/WholePathLoad"
 

@@ -12,7 +12,7 @@
 # first): anything else using them sees the restarts too. --services-root DIR uses the private
 # services of another checkout-like directory (DIR/scripts/services.sh, DIR/.local) instead.
 # Binaries: debug (`swift build`; SCRATCH=DIR for `--scratch-path DIR`) unless --release
-# (.build-whole-release).
+# (.build-release).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 . "$ROOT/Benchmarks/WholePath/stack.sh"
@@ -38,9 +38,8 @@ set -a; . "$services_root/.local/services.env"; set +a
 
 require_swift
 if [ "$configuration" = release ]; then
-    swift build -c release --scratch-path .build-whole-release --product jobserver >/dev/null
-    swift build -c release --scratch-path .build-whole-release --product jobworker >/dev/null
-    BIN="$(swift build -c release --scratch-path .build-whole-release --show-bin-path)"
+    build_release_products
+    BIN="$RELEASE_BIN"
 else
     BIN="$(swift build ${SCRATCH:+--scratch-path "$SCRATCH"} --show-bin-path)"
 fi

@@ -31,3 +31,12 @@ bring_up_services() {
 stop_services_started_here() {
     if [ "${SERVICES_STARTED_HERE:-0}" = 1 ]; then "$ROOT/scripts/services.sh" stop || true; fi
 }
+
+# Builds the release products (jobserver and jobworker) into one scratch folder that every
+# benchmark script shares, and sets RELEASE_BIN to their directory.
+build_release_products() {
+    log "building jobserver and jobworker (release, .build-release)"
+    swift build -c release --scratch-path "$ROOT/.build-release" --product jobserver >/dev/null
+    swift build -c release --scratch-path "$ROOT/.build-release" --product jobworker >/dev/null
+    RELEASE_BIN="$(swift build -c release --scratch-path "$ROOT/.build-release" --show-bin-path)"
+}
