@@ -24,41 +24,66 @@ public struct OutboxStore: Sendable {
     }
 
     /// Takes up to `limit` due entries (highest priority first, then oldest), lets `publish`
-    /// send them, and deletes the ones it reports as done, all in one transaction. Entries whose
-    /// task is gone or no longer waiting are deleted without publishing.
+    /// send them, and removes them, all in one transaction: committed when the broker confirmed
+    /// every one, rolled back otherwise (all stay for the next pass; the confirmed ones are then
+    /// published again, which is harmless: a message is a wake-up and a claim takes a task once).
+    /// Entries whose task is gone or no longer waiting are removed without publishing.
+    ///
+    /// One statement locks, deletes and returns the entries. The rows are found through the
+    /// drain index and deleted by `ctid` (a TID scan), their tasks read by primary key one at a
+    /// time (`OFFSET 0` keeps that lookup per entry): no plan can turn into a scan of the whole
+    /// outbox or of `tasks`, whatever the statistics of this queue-like table say.
     ///
     /// - Parameter publish: returns, per entry, whether it was confirmed by the broker.
-    /// - Returns: how many entries were taken (a full batch means more may be due).
-    public func drain(limit: Int, publish: ([Entry]) async -> [Bool]) async throws -> (taken: Int, published: Int) {
-        try await pool.withTransaction { tx in
-            let rows = try await tx.query("""
-                SELECT o.id, o.task_id, t.service, t.tag, t.priority, t.attempt, t.condition::text, t.status
-                FROM task_outbox o LEFT JOIN tasks t ON t.task_id = o.task_id
-                WHERE o.available_at <= now()
-                ORDER BY o.priority DESC, o.id
-                LIMIT \(limit)
-                FOR UPDATE OF o SKIP LOCKED
-                """)
-            var entries: [Entry] = []
-            var done: [Int64] = []
-            for row in rows {
-                let id = try row.decode(0, as: Int64.self)
-                guard try row.decode(7, as: String?.self) == "waiting" else {
-                    done.append(id)  // deleted, cancelled or already running: nothing to wake
-                    continue
+    /// - Returns: how many entries were taken (a full batch means more may be due) and published.
+    public func drain(limit: Int, publish: ([Entry]) async -> [Bool]) async throws -> DrainOutcome {
+        var outcome = DrainOutcome(taken: 0, published: 0, committed: false)
+        do {
+            try await pool.withTransaction { tx in
+                let rows = try await tx.query("""
+                    WITH taken AS (
+                        DELETE FROM task_outbox WHERE ctid = ANY(ARRAY(
+                            SELECT ctid FROM task_outbox WHERE available_at <= now()
+                            ORDER BY priority DESC, id LIMIT \(limit) FOR UPDATE SKIP LOCKED))
+                        RETURNING id, task_id, priority
+                    )
+                    SELECT o.id, o.task_id, t.service, t.tag, t.priority, t.attempt, t.condition, t.status
+                    FROM taken o LEFT JOIN LATERAL (
+                        SELECT service, tag, priority, attempt, condition::text, status FROM tasks
+                        WHERE tasks.task_id = o.task_id OFFSET 0
+                    ) t ON true
+                    ORDER BY o.priority DESC, o.id
+                    """)
+                var entries: [Entry] = []
+                for row in rows where try row.decode(7, as: String?.self) == "waiting" {
+                    // Others: deleted, cancelled or already running: nothing to wake.
+                    entries.append(Entry(
+                        outboxID: try row.decode(0), taskID: try row.decode(1), service: try row.decode(2), tag: try row.decode(3),
+                        priority: try row.decode(4), attempt: try row.decode(5), condition: try row.decode(6)))
                 }
-                entries.append(Entry(
-                    outboxID: id, taskID: try row.decode(1), service: try row.decode(2), tag: try row.decode(3),
-                    priority: try row.decode(4), attempt: try row.decode(5), condition: try row.decode(6)))
+                let confirmed = entries.isEmpty ? [] : await publish(entries)
+                outcome = DrainOutcome(taken: rows.count, published: confirmed.filter { $0 }.count, committed: true)
+                if outcome.published < entries.count { throw NotAllConfirmed() }
             }
-            let confirmed = entries.isEmpty ? [] : await publish(entries)
-            for (entry, ok) in zip(entries, confirmed) where ok { done.append(entry.outboxID) }
-            if !done.isEmpty {
-                try await tx.query("DELETE FROM task_outbox WHERE id = ANY(\(done))")
-            }
-            return (rows.count, confirmed.filter { $0 }.count)
+        } catch is NotAllConfirmed {
+            outcome.committed = false
+            // Rolled back: every entry of the pass stays in the outbox.
         }
+        return outcome
     }
+
+    /// What one ``drain(limit:publish:)`` pass did.
+    public struct DrainOutcome: Sendable, Equatable {
+        /// Entries taken from the outbox (published, or dropped because their task is not waiting).
+        public var taken: Int
+        /// Entries the broker confirmed.
+        public var published: Int
+        /// False when the broker did not confirm every entry and the pass was rolled back.
+        public var committed: Bool
+    }
+
+    /// Rolls a pass back when the broker did not confirm all of it.
+    private struct NotAllConfirmed: Error {}
 
     /// Seconds until the next entry falls due (0 if one is due now), nil if there is none.
     public func secondsUntilNextDue() async throws -> Double? {

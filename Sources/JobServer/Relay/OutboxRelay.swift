@@ -73,14 +73,14 @@ public struct OutboxRelay: Service {
                 // Polled, not awaited: waitUntilConnected() does not end on cancellation, and a
                 // graceful shutdown while the broker is down must not hang here.
                 while await !amqp.isConnected { try await Task.sleep(for: .milliseconds(100)) }
-                let (taken, published) = try await store.drain(limit: batchSize) { entries in
+                let pass = try await store.drain(limit: batchSize) { entries in
                     await publish(entries, declared: &declared)
                 }
-                if taken < batchSize || published == 0 {
+                if pass.taken < batchSize || !pass.committed {
                     let due = try await store.secondsUntilNextDue()
                     try await wake.wait(upTo: .seconds(min(due ?? 1, 1)))
                 }
-                if published < taken { failures += 1 } else { failures = 0 }
+                failures = pass.committed ? 0 : failures + 1
                 if failures > 0 { try await Task.sleep(for: .milliseconds(min(50 << min(failures, 6), 2_000))) }
             } catch is CancellationError {
                 return

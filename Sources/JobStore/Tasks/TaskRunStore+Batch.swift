@@ -5,7 +5,8 @@ import Postgres
 /// request that arrived while the previous batch was in flight (``GroupCommit``). Every row keeps
 /// the conditions of the single-row statement (claimable; fenced by worker id and attempt). If a
 /// batch fails as a whole (a deadlock, a result PostgreSQL refuses), each of its requests is
-/// retried alone, so one bad row cannot fail the others.
+/// retried alone, so one bad row cannot fail the others. Only the primary key serves these
+/// statements (the `IS TRUE` fences: see ``TaskRunStore``).
 extension TaskRunStore {
     struct ClaimRequest: Sendable {
         var taskID: String
@@ -56,7 +57,7 @@ extension TaskRunStore {
                     UPDATE tasks SET status = 'running', worker_id = \(first.workerID), attempt = attempt + 1,
                         lease_until = now() + make_interval(secs => \(first.leaseSeconds)), started_at = now(), ended_at = NULL,
                         progress = NULL, updated_at = now()
-                    WHERE task_id = ANY(\(ids)) AND status = 'waiting' AND run_at <= now() AND NOT cancel_requested
+                    WHERE task_id = ANY(\(ids)) AND (status = 'waiting' AND run_at <= now() AND NOT cancel_requested) IS TRUE
                     RETURNING task_id, service, condition::text, attempt, max_attempts, timeout_seconds
                 ), events AS (
                     INSERT INTO task_events (task_id, from_status, to_status, actor, attempt)
@@ -115,7 +116,7 @@ extension TaskRunStore {
                         ended_at = CASE WHEN i.status = 'waiting' THEN NULL ELSE now() END,
                         run_at = CASE WHEN i.status = 'waiting' THEN now() + make_interval(secs => i.delay) ELSE t.run_at END
                     FROM input i
-                    WHERE t.task_id = i.task_id AND t.worker_id = \(workerID) AND t.attempt = i.attempt AND t.status = 'running'
+                    WHERE t.task_id = i.task_id AND (t.worker_id = \(workerID) AND t.attempt = i.attempt AND t.status = 'running') IS TRUE
                     RETURNING t.task_id, t.priority, t.run_at, t.status, i.attempt, i.message
                 ), events AS (
                     INSERT INTO task_events (task_id, from_status, to_status, actor, attempt, message)

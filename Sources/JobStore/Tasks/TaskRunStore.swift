@@ -4,6 +4,12 @@ import Postgres
 /// All SQL a worker runs for one task: the claim, lease renewal, progress, and the fenced
 /// completion (finished, retry, failed, cancelled). Every write of a completion is guarded by
 /// worker id and attempt, so a late original cannot complete a task that was rescued and re-run.
+///
+/// Statements that take several tasks at once (`task_id = ANY(…)`, a join on `unnest`) must be
+/// served by the primary key alone. Their other conditions are written `(…) IS TRUE`, which keeps
+/// the planner's estimate but matches no index: `tasks` behaves like a queue, its statistics lag
+/// behind bursts (50,000 waiting tasks created since the last ANALYZE look like none), and a plan
+/// through a status or worker index then compares every such row with every id of the batch.
 public struct TaskRunStore: Sendable {
     /// A claimed task: what the worker needs to run it.
     public struct Claim: Sendable, Equatable {
@@ -80,7 +86,7 @@ public struct TaskRunStore: Sendable {
         guard !taskIDs.isEmpty else { return ([], []) }
         let rows = try await pool.query("""
             UPDATE tasks SET lease_until = now() + make_interval(secs => \(leaseSeconds))
-            WHERE task_id = ANY(\(taskIDs)) AND worker_id = \(workerID) AND status = 'running'
+            WHERE task_id = ANY(\(taskIDs)) AND (worker_id = \(workerID) AND status = 'running') IS TRUE
             RETURNING task_id, cancel_requested
             """)
         var held: Set<String> = []
