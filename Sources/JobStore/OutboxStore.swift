@@ -40,6 +40,9 @@ public struct OutboxStore: Sendable {
         var outcome = DrainOutcome(taken: 0, published: 0, committed: false)
         do {
             try await pool.withTransaction { tx in
+                // The pass need not wait for its commit to reach disk: if PostgreSQL loses it in a
+                // crash, its entries come back and are published again (a wake-up twice).
+                try await tx.query("SET LOCAL synchronous_commit = off")
                 let rows = try await tx.query("""
                     WITH taken AS (
                         DELETE FROM task_outbox WHERE ctid = ANY(ARRAY(
