@@ -43,7 +43,7 @@ public struct OutboxStore: Sendable {
                 // The pass need not wait for its commit to reach disk: if PostgreSQL loses it in a
                 // crash, its entries come back and are published again (a wake-up twice).
                 try await tx.query("SET LOCAL synchronous_commit = off")
-                let rows = try await tx.query("""
+                let rows = try await tx.query(("""
                     WITH taken AS (
                         DELETE FROM task_outbox WHERE ctid = ANY(ARRAY(
                             SELECT ctid FROM task_outbox WHERE available_at <= now()
@@ -56,7 +56,7 @@ public struct OutboxStore: Sendable {
                         WHERE tasks.task_id = o.task_id OFFSET 0
                     ) t ON true
                     ORDER BY o.priority DESC, o.id
-                    """)
+                    """ as PostgresQuery).plannedEachCall)
                 var entries: [Entry] = []
                 for row in rows where try row.decode(7, as: String?.self) == "waiting" {
                     // Others: deleted, cancelled or already running: nothing to wake.

@@ -57,9 +57,6 @@ final class LibPQConnection {
                 message: "cannot connect to \(configuration): \(owner.errorMessage)")
         }
         owner.installNoticeReceiver()
-        if configuration.customPlansOnly {
-            _ = try owner.executeScript("SET plan_cache_mode = force_custom_plan")
-        }
         return owner
     }
 

@@ -26,13 +26,6 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     /// queries without `unescaped:` fragments are prepared, so the set of statements is bounded
     /// by the code.
     public var preparedStatementCacheSize: Int = 256
-    /// Sets `plan_cache_mode = force_custom_plan` on each connection: prepared statements are
-    /// parsed once but planned for each execution with its values and the tables' current
-    /// sizes. With PostgreSQL's default, a statement switches to a generic plan after five
-    /// executions and keeps it: one made while `tasks` was nearly empty (a new database, a
-    /// benchmark's warm-up) scans the whole table for every claim once it holds thousands of
-    /// rows, until the next ANALYZE. Planning costs microseconds; such a plan costs milliseconds.
-    public var customPlansOnly = true
 
     static let sslModes: Set<String> = [
         "disable", "allow", "prefer", "require", "verify-ca", "verify-full",

@@ -37,6 +37,17 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
         self.isCacheable = stringInterpolation.isCacheable
     }
 
+    /// This query run unprepared (`PQexecParams`): parsed and planned at each call, with its
+    /// values and the tables' current sizes. For statements whose best plan depends on them,
+    /// e.g. `id = ANY($1)` over a table that grows from empty: PostgreSQL switches a prepared
+    /// statement to a generic plan after five runs and keeps it, and one made while the table
+    /// was nearly empty scans all of it on every run once it holds thousands of rows.
+    public var plannedEachCall: PostgresQuery {
+        var copy = self
+        copy.isCacheable = false
+        return copy
+    }
+
     /// The SQL text only: parameter values are never printed.
     public var description: String { sql }
 

@@ -52,7 +52,7 @@ extension TaskRunStore {
         else { return await claimEach(requests) }
         let ids = requests.map(\.taskID).sorted()
         do {
-            let rows = try await pool.query("""
+            let rows = try await pool.query(("""
                 WITH claimed AS (
                     UPDATE tasks SET status = 'running', worker_id = \(first.workerID), attempt = attempt + 1,
                         lease_until = now() + make_interval(secs => \(first.leaseSeconds)), started_at = now(), ended_at = NULL,
@@ -64,7 +64,7 @@ extension TaskRunStore {
                     SELECT task_id, 'waiting', 'running', \(first.workerID), attempt FROM claimed
                 )
                 SELECT * FROM claimed
-                """)
+                """ as PostgresQuery).plannedEachCall)
             var claims: [String: Claim] = [:]
             for row in rows {
                 let claim = Claim(
@@ -103,7 +103,7 @@ extension TaskRunStore {
         let results = columns.map { $0.result ?? "" }, hasResult = columns.map { $0.result != nil }
         let delays = columns.map(\.delay)
         do {
-            let rows = try await pool.query("""
+            let rows = try await pool.query(("""
                 WITH input AS (
                     SELECT * FROM unnest(\(ids)::text[], \(attempts)::int8[], \(statuses)::text[], \(messages)::text[],
                                          \(results)::text[], \(hasResult)::bool[], \(delays)::float8[])
@@ -126,7 +126,7 @@ extension TaskRunStore {
                     SELECT task_id, priority, run_at FROM done WHERE status = 'waiting'
                 )
                 SELECT task_id FROM done
-                """)
+                """ as PostgresQuery).plannedEachCall)
             var recorded: Set<String> = []
             for row in rows { recorded.insert(try row.decode(0, as: String.self)) }
             return requests.map { .success(recorded.contains($0.taskID)) }

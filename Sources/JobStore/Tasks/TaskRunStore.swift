@@ -84,11 +84,11 @@ public struct TaskRunStore: Sendable {
     ///   longer holds (rescued by the reaper, or deleted): both should stop.
     public func renewLeases(taskIDs: [String], workerID: String, leaseSeconds: Double) async throws -> (cancel: [String], lost: [String]) {
         guard !taskIDs.isEmpty else { return ([], []) }
-        let rows = try await pool.query("""
+        let rows = try await pool.query(("""
             UPDATE tasks SET lease_until = now() + make_interval(secs => \(leaseSeconds))
             WHERE task_id = ANY(\(taskIDs)) AND (worker_id = \(workerID) AND status = 'running') IS TRUE
             RETURNING task_id, cancel_requested
-            """)
+            """ as PostgresQuery).plannedEachCall)
         var held: Set<String> = []
         var cancel: [String] = []
         for row in rows {

@@ -12,9 +12,17 @@ import Postgres
 /// ```
 public struct TaskStore: Sendable {
     public let pool: PostgresPool
+    /// Group commit of single creates (TaskStore+GroupCreate.swift); nil: one statement each.
+    let singleCreates: GroupCommit<OwnedTask, Result<String, any Error>>?
 
-    public init(pool: PostgresPool) {
+    /// - Parameters:
+    ///   - pool: the connections.
+    ///   - batching: single creates without an idempotency key that arrive while earlier ones
+    ///     are in flight are written together, one statement and one commit for the lot; each
+    ///     request still gets its own outcome (see ``createSingles(_:)``).
+    public init(pool: PostgresPool, batching: Bool = true) {
         self.pool = pool
+        self.singleCreates = batching ? Self.singleCreateBatcher(pool: pool) : nil
     }
 
     /// Creates `tasks` in one transaction (all or nothing) with their creation events and, for
@@ -24,37 +32,46 @@ public struct TaskStore: Sendable {
     /// - Returns: one id per input, in input order.
     /// - Throws: `PostgresError` (the caller maps it; nothing is stored then).
     public func create(_ tasks: [NewTask], owner: String) async throws -> [String] {
+        if let singleCreates, tasks.count == 1, tasks[0].idempotencyKey == nil {
+            return [try await singleCreates.submit(OwnedTask(task: tasks[0], owner: owner)).get()]
+        }
+        return try await createAll(tasks.map { OwnedTask(task: $0, owner: owner) })
+    }
+
+    /// Creates `tasks` (each with its owner) in one statement, all or nothing.
+    func createAll(_ tasks: [OwnedTask]) async throws -> [String] {
         // One statement: the CTEs insert tasks, events and outbox rows together. A concurrent
         // request with the same idempotency key can make this statement skip a row (ON CONFLICT)
         // without seeing its id yet (snapshot); running it again then finds it.
         for _ in 0..<3 {
-            let ids = try await createOnce(tasks, owner: owner)
+            let ids = try await createOnce(tasks)
             if let ids { return ids }
         }
         throw PostgresError(code: .server, message: "idempotency key conflict did not settle", sqlState: .serializationFailure)
     }
 
-    private func createOnce(_ tasks: [NewTask], owner: String) async throws -> [String]? {
+    private func createOnce(_ owned: [OwnedTask]) async throws -> [String]? {
+        let tasks = owned.map(\.task)
         let rows = try await pool.query("""
             WITH input AS (
                 SELECT * FROM unnest(\(tasks.map(\.id.rawValue)), \(tasks.map(\.service.rawValue)), \(tasks.map(\.condition)),
                     \(tasks.map(\.priority)), \(tasks.map { $0.tag ?? "" }), \(tasks.map(\.batch)), \(tasks.map(\.maxAttempts)),
                     \(tasks.map(\.timeoutSeconds)), \(tasks.map(\.delaySeconds)), \(tasks.map(\.start)),
-                    \(tasks.map { $0.idempotencyKey ?? "" }))
+                    \(tasks.map { $0.idempotencyKey ?? "" }), \(owned.map(\.owner)))
                     WITH ORDINALITY AS i(task_id, service, condition, priority, tag, batch, max_attempts,
-                                         timeout_seconds, delay_seconds, start, idempotency_key, ord)
+                                         timeout_seconds, delay_seconds, start, idempotency_key, owner, ord)
             ), inserted AS (
                 INSERT INTO tasks (task_id, service, status, condition, priority, tag, batch, max_attempts,
                                    timeout_seconds, run_at, owner, idempotency_key)
                 SELECT task_id, service, CASE WHEN start THEN 'waiting' ELSE 'ready' END, condition::jsonb,
                        priority, NULLIF(tag, ''), batch, max_attempts, timeout_seconds,
-                       now() + make_interval(secs => delay_seconds), \(owner), NULLIF(idempotency_key, '')
+                       now() + make_interval(secs => delay_seconds), owner, NULLIF(idempotency_key, '')
                 FROM input ORDER BY ord
                 ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING task_id, status, priority, run_at
+                RETURNING task_id, status, priority, run_at, owner
             ), events AS (
                 INSERT INTO task_events (task_id, from_status, to_status, actor, attempt)
-                SELECT task_id, NULL, status, \(owner), 0 FROM inserted
+                SELECT task_id, NULL, status, owner, 0 FROM inserted
             ), outbox AS (
                 INSERT INTO task_outbox (task_id, priority, available_at)
                 SELECT task_id, priority, run_at FROM inserted WHERE status = 'waiting'
@@ -62,8 +79,11 @@ public struct TaskStore: Sendable {
             SELECT COALESCE(inserted.task_id, earlier.task_id) AS task_id
             FROM input
             LEFT JOIN inserted ON inserted.task_id = input.task_id
-            LEFT JOIN tasks earlier ON inserted.task_id IS NULL AND earlier.owner = \(owner)
-                AND earlier.idempotency_key = NULLIF(input.idempotency_key, '')
+            LEFT JOIN LATERAL (
+                -- A one-time filter: tasks is read only for an input row that was not inserted.
+                SELECT task_id FROM tasks WHERE inserted.task_id IS NULL AND tasks.owner = input.owner
+                    AND tasks.idempotency_key = NULLIF(input.idempotency_key, '') OFFSET 0
+            ) earlier ON true
             ORDER BY input.ord
             """)
         var ids: [String] = []
