@@ -12,7 +12,8 @@
 #                                          template in the private server for the next run)
 # Environment: TASKS (single creates, 20000), BULK_TASKS (50000), CONCURRENCY (32),
 #   WORKER_CONCURRENCY (256: runs and prefetch of the one worker; a no-op run is short, so
-#   throughput follows the deliveries in flight), PEER_TASKS (4000), RAW_TASKS (20000), OPEN_SECONDS (10).
+#   throughput follows the deliveries in flight), PEER_TASKS (4000), RAW_TASKS (20000), OPEN_SECONDS (10),
+#   OPEN_RATES ("250 500": more open-loop runs at these fixed rates, for the latency curve; "" for none).
 # Needs: the Debian packages of scripts/services.sh, python3-venv; PyPI for the peers' venv
 # (celery, flask, gunicorn, psycopg2-binary in .local/bench-peers/venv, made once).
 set -euo pipefail
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
 done
 TASKS="${TASKS:-20000}" BULK_TASKS="${BULK_TASKS:-50000}" CONCURRENCY="${CONCURRENCY:-32}"
 WORKER_CONCURRENCY="${WORKER_CONCURRENCY:-256}" PEER_TASKS="${PEER_TASKS:-4000}" RAW_TASKS="${RAW_TASKS:-20000}"
-OPEN_SECONDS="${OPEN_SECONDS:-10}"
+OPEN_SECONDS="${OPEN_SECONDS:-10}" OPEN_RATES="${OPEN_RATES-250 500}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PEERS_DIR="$ROOT/.local/bench-peers"
 LOGS="$PEERS_DIR/logs"
@@ -90,7 +91,8 @@ run_ours() {  # run_ours SUFFIX DATABASE_URL
     load() {
         "$LOAD" --port "$port" --user bench --secret "$secret" --database "$database" \
             --proc "server=$SERVER_PID" --proc "worker=$WORKER_PID" \
-            --proc "postgres=$(pgrep -d, -f "postgres: [a-z]+ ${database##*/} " || echo 0)" "$@" | tee -a "$RESULTS"
+            --proc "postgres=$(pgrep -d, -f "postgres: [a-z]+ ${database##*/} " || echo 0)" \
+            --proc "rabbitmq=$(cat "${SERVICES_ROOT:-$ROOT}/.local/rabbitmq/pid" 2>/dev/null || echo 0)" "$@" | tee -a "$RESULTS"
     }
     log "ours$suffix: warm-up"
     load --tasks 2000 --concurrency 16 --label "warmup$suffix" >/dev/null
@@ -103,6 +105,11 @@ run_ours() {  # run_ours SUFFIX DATABASE_URL
     half="$(python3 -c "print(int(float('$max') / 2))")"
     log "ours$suffix: open loop at $half tasks/s (half the single-create maximum) for ${OPEN_SECONDS}s"
     load --tasks "$((half * OPEN_SECONDS))" --rate "$half" --concurrency 64 --label "ours_open$suffix"
+    local rate
+    for rate in $OPEN_RATES; do
+        log "ours$suffix: open loop at $rate tasks/s for ${OPEN_SECONDS}s (latency curve)"
+        load --tasks "$((rate * OPEN_SECONDS))" --rate "$rate" --concurrency 64 --label "ours_open_$rate$suffix"
+    done
     stack_stop
 }
 
@@ -176,7 +183,8 @@ fi
 echo
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(uname -r), $(free -g | awk '/Mem:/ {print $2}') GiB"
 printf '%-20s %10s %10s %10s %9s %9s %9s %9s %9s %9s\n' run create/s tasks/s e2e/s run50 run95 run99 fin50 fin95 fin99
-for label in ours_single ours_bulk ours_open ours_single_scale ours_bulk_scale ours_open_scale flask_celery; do
+for label in ours_single ours_bulk ours_open $(for rate in $OPEN_RATES; do echo "ours_open_$rate"; done) \
+        ours_single_scale ours_bulk_scale ours_open_scale flask_celery; do
     [ -n "$(field "$label" tasks)" ] || continue
     printf '%-20s %10s %10s %10s %9s %9s %9s %9s %9s %9s\n' "$label" "$(field "$label" create_rps)" "$(field "$label" create_tps)" \
         "$(field "$label" e2e_tps)" "$(field "$label" run_p50)" "$(field "$label" run_p95)" "$(field "$label" run_p99)" \
@@ -185,7 +193,7 @@ done
 echo "(latencies in ms from the database timestamps; e2e/s = finished tasks / (last ended_at - first created_at))"
 for label in ours_single ours_bulk flask_celery; do
     [ -n "$(field "$label" tasks)" ] || continue
-    [ -n "$(field "$label" postgres_cpu_s)" ] && echo "$label: PostgreSQL backends CPU $(field "$label" postgres_cpu_s) s"
+    [ -n "$(field "$label" postgres_cpu_s)" ] && echo "$label: PostgreSQL backends CPU $(field "$label" postgres_cpu_s) s; RabbitMQ CPU $(field "$label" rabbitmq_cpu_s) s"
     echo "$label: server/web peak RSS $(field "$label" server_rss_mib)$(field "$label" web_rss_mib) MiB, CPU $(field "$label" server_cpu_s)$(field "$label" web_cpu_s) s; worker peak RSS $(field "$label" worker_rss_mib) MiB, CPU $(field "$label" worker_cpu_s) s"
 done
 if [ "$peers" = 1 ]; then

@@ -26,7 +26,9 @@ stack_prepare() {
     export JOBS_SERVER_LOG_LEVEL="${JOBS_SERVER_LOG_LEVEL:-warning}"
     [ -f "$JOBS_AUTH_KEY_FILE" ] || "$bin/jobserver" keygen "$JOBS_AUTH_KEY_FILE" >/dev/null
     "$bin/jobserver" migrate >/dev/null
-    ( umask 077; "$bin/jobserver" user add bench --role admin 2>/dev/null | tail -1 > "$dir/bench.secret" )
+    # A database copied from a template already has the user: give it a new secret instead.
+    ( umask 077; { "$bin/jobserver" user add bench --role admin 2>/dev/null || "$bin/jobserver" user rotate-secret bench; } \
+        | tail -1 > "$dir/bench.secret" )
 }
 
 # stack_start_server BIN PORT LOG: starts jobserver serve; waits for /health.
