@@ -76,7 +76,9 @@ public struct OutboxRelay: Service {
                 let pass = try await store.drain(limit: batchSize) { entries in
                     await publish(entries, declared: &declared)
                 }
-                if pass.taken < batchSize || !pass.committed {
+                // Tasks committed during the pass (a notification came): the next pass at once,
+                // without asking when the next delayed entry falls due.
+                if pass.taken < batchSize || !pass.committed, !(pass.committed && wake.takePending()) {
                     let due = try await store.secondsUntilNextDue()
                     try await wake.wait(upTo: .seconds(min(due ?? 1, 1)))
                 }

@@ -24,6 +24,14 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
+    /// Consumes a signal that came since the last wait, without waiting: true if there was one.
+    func takePending() -> Bool {
+        state.withLock { state in
+            defer { state.pending = false }
+            return state.pending
+        }
+    }
+
     /// Waits for a signal or `timeout`, whichever comes first.
     /// - Throws: `CancellationError` when the task is cancelled.
     func wait(upTo timeout: Duration) async throws {
