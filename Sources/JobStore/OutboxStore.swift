@@ -89,10 +89,16 @@ public struct OutboxStore: Sendable {
     private struct NotAllConfirmed: Error {}
 
     /// Seconds until the next entry falls due (0 if one is due now), nil if there is none.
+    /// Entries a pass has taken and not yet committed (it is waiting for the broker's confirms)
+    /// are skipped: they are not due for another relay (another `jobserver`), which would
+    /// otherwise spin on empty passes until that commit.
     public func secondsUntilNextDue() async throws -> Double? {
-        // min() of no rows is NULL (and greatest() would turn NULL into 0: no clamping in SQL).
-        let rows = try await pool.query("SELECT extract(epoch FROM min(available_at) - now())::float8 FROM task_outbox")
-        return try rows[0].decode(0, as: Double?.self).map { max(0, $0) }
+        let rows = try await pool.query("""
+            SELECT extract(epoch FROM available_at - now())::float8 FROM task_outbox
+            ORDER BY available_at LIMIT 1 FOR KEY SHARE SKIP LOCKED
+            """)
+        guard let row = rows.first else { return nil }
+        return max(0, try row.decode(0, as: Double.self))
     }
 
     /// Entries not yet published (due or not), for metrics.
