@@ -16,12 +16,20 @@ extension TaskStore {
         return GroupCommit(maxBatch: 128, maxInFlight: 2) { await store.createSingles($0) }
     }
 
-    /// Creates every request's task in one statement. If that fails as a whole (one task
-    /// PostgreSQL refuses), each request is run alone, so one bad task fails only its own
-    /// request and the others are created as if they had come one by one.
+    /// Creates every request's task in one statement. If PostgreSQL refuses it (one task it
+    /// cannot store), nothing was written and each request is run alone, so one bad task fails
+    /// only its own request. Any other failure (a connection lost while the statement ran: it
+    /// may have committed) goes to every request, as it would have to a single create: running
+    /// them again could create their tasks twice.
     func createSingles(_ requests: [OwnedTask]) async -> [Result<String, any Error>] {
-        if requests.count > 1, let ids = try? await createAll(requests) {
-            return ids.map { .success($0) }
+        if requests.count > 1 {
+            do {
+                return try await createAll(requests).map { .success($0) }
+            } catch let error as PostgresError where error.code == .server || error.isSafeToRetry {
+                // Nothing was written: each request alone below.
+            } catch {
+                return requests.map { _ in .failure(error) }
+            }
         }
         var results: [Result<String, any Error>] = []
         for request in requests {
