@@ -8,20 +8,6 @@ import TestSupport
 /// `jobserver serve` as a process: starts on a migrated database, answers `/health`, and exits
 /// 0 on SIGTERM.
 @Suite struct ServeCommandTests {
-    /// A TCP port that was free a moment ago on 127.0.0.1.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CocoaError(.fileWriteUnknown) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     /// GET `path` on 127.0.0.1:`port`; nil while nothing answers.
     static func get(port: Int, _ path: String) async -> (status: Int, body: String)? {
@@ -36,7 +22,7 @@ import TestSupport
             let dir = try CommandRunner.temporaryDirectory()
             let key = dir + "/secret.key"
             _ = try CommandRunner.run("jobserver", ["keygen", key])
-            let port = try Self.freePort()
+            let port = try TestPorts.freePort()
             var env = JobServerCommandTests.environment(databaseURL: db.url, keyFile: key)
             env["JOBS_SERVER_PORT"] = "\(port)"
             #expect(try CommandRunner.run("jobserver", ["migrate"], environment: env).status == 0)

@@ -1,6 +1,7 @@
 import Foundation
 import JobCore
 import Testing
+import TestSupport
 
 /// Endpoint 12 (`workers`, `worker_control`) against live workers, and the worker's metrics port.
 @Suite(.timeLimit(.minutes(2))) struct WorkerControlTests {
@@ -97,7 +98,7 @@ import Testing
 
     @Test func workerMetricsCountRunsFailuresAndDurations() async throws {
         try await Cluster.with { cluster in
-            let port = try Cluster.freePort()
+            let port = try TestPorts.freePort()
             try await cluster.startWorker(concurrency: 2, environment: ["JOBS_WORKER_METRICS_PORT": "\(port)"])
             let ok = try await cluster.create(Array(repeating: #"{"service":"echo","condition":{}}"#, count: 3))
             let bad = try await cluster.create([#"{"service":"fail","condition":{},"max_attempts":1}"#])

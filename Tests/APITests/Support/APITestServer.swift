@@ -14,6 +14,10 @@ import TestSupport
 /// `HTTPServer` on a free loopback port with the API routes and `GET /health`, wired as
 /// `ServerApplication` wires them (same router, same error responder, same configuration path).
 struct APITestServer: Sendable {
+    /// At most four live test servers at once, so parallel tests stay within the private
+    /// PostgreSQL's connection limit and the machine's two cores.
+    static let slots = TestSlots(4)
+
     let port: UInt16
     let pool: PostgresPool
     let configuration: Configuration
@@ -43,13 +47,13 @@ struct APITestServer: Sendable {
         var configuration = defaultConfiguration()
         configure(&configuration)
         let settings = configuration
-        await ServerSlots.shared.acquire()
+        await APITestServer.slots.acquire()
         do {
             let result = try await withDatabase(settings, body)
-            await ServerSlots.shared.release()
+            await APITestServer.slots.release()
             return result
         } catch {
-            await ServerSlots.shared.release()
+            await APITestServer.slots.release()
             throw error
         }
     }
@@ -162,22 +166,3 @@ struct APITestServer: Sendable {
     }
 }
 
-/// At most four live test servers at once, so parallel tests stay within the private
-/// PostgreSQL's connection limit and the machine's two cores.
-actor ServerSlots {
-    static let shared = ServerSlots()
-    private var free = 4
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    func acquire() async {
-        if free > 0 {
-            free -= 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
-    }
-}

@@ -12,6 +12,9 @@ import TestSupport
 /// free port, and as many `jobworker run` processes as the test starts. Every process is killed
 /// by PID when the body ends, also when it throws.
 final class Cluster: Sendable {
+    /// At most two clusters at once: each runs a server and workers, and this machine has 2 cores.
+    static let slots = TestSlots(2)
+
     /// Short lease and heartbeat so that rescues and control commands happen within seconds.
     struct Settings: Sendable {
         var leaseSeconds = 3.0
@@ -54,16 +57,16 @@ final class Cluster: Sendable {
 
     /// Runs `body` against a fresh installation with the server started; stops every process after.
     static func with(_ settings: Settings = Settings(), _ body: (Cluster) async throws -> Void) async throws {
-        await ClusterSlots.shared.acquire()
+        await Cluster.slots.acquire()
         do {
             if settings.exclusiveBroker {
                 try await TestRabbitMQ.withExclusiveBroker { try await withDatabase(settings, body) }
             } else {
                 try await TestRabbitMQ.withBroker { try await withDatabase(settings, body) }
             }
-            await ClusterSlots.shared.release()
+            await Cluster.slots.release()
         } catch {
-            await ClusterSlots.shared.release()
+            await Cluster.slots.release()
             throw error
         }
     }
@@ -73,7 +76,7 @@ final class Cluster: Sendable {
             try await migrate(db.configuration)
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let port = try freePort()
+            let port = try TestPorts.freePort()
             let exchange = TestRabbitMQ.uniqueName("w")
             let environment: [String: String] = [
                 "JOBS_CONFIG": packageRoot + "/conf/jobserver.yaml",
@@ -202,20 +205,6 @@ final class Cluster: Sendable {
         return (status, process.log)
     }
 
-    /// A TCP port that was free a moment ago on 127.0.0.1.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw ClusterError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// A started `jobworker run` process and its id in `workers` and `task_events`.
@@ -224,21 +213,3 @@ struct Worker: Sendable {
     let id: String
 }
 
-/// At most two clusters at once: each runs a server and workers, and this machine has 2 cores.
-actor ClusterSlots {
-    static let shared = ClusterSlots()
-    private var free = 2
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func acquire() async {
-        if free > 0 {
-            free -= 1
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release() {
-        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
-    }
-}
