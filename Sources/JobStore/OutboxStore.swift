@@ -35,9 +35,10 @@ public struct OutboxStore: Sendable {
     /// outbox or of `tasks`, whatever the statistics of this queue-like table say.
     ///
     /// - Parameter publish: returns, per entry, whether it was confirmed by the broker.
-    /// - Returns: how many entries were taken (a full batch means more may be due) and published.
+    /// - Returns: how many entries were taken (a full batch means more may be due), and whether
+    ///   the pass was committed.
     public func drain(limit: Int, publish: ([Entry]) async -> [Bool]) async throws -> DrainOutcome {
-        var outcome = DrainOutcome(taken: 0, published: 0, committed: false)
+        var outcome = DrainOutcome(taken: 0, committed: false)
         do {
             try await pool.withTransaction { tx in
                 // The pass need not wait for its commit to reach disk: if PostgreSQL loses it in a
@@ -65,8 +66,8 @@ public struct OutboxStore: Sendable {
                         priority: try row.decode(4), attempt: try row.decode(5), condition: try row.decode(6)))
                 }
                 let confirmed = entries.isEmpty ? [] : await publish(entries)
-                outcome = DrainOutcome(taken: rows.count, published: confirmed.filter { $0 }.count, committed: true)
-                if outcome.published < entries.count { throw NotAllConfirmed() }
+                outcome = DrainOutcome(taken: rows.count, committed: true)
+                if confirmed.count != entries.count || confirmed.contains(false) { throw NotAllConfirmed() }
             }
         } catch is NotAllConfirmed {
             outcome.committed = false
@@ -79,8 +80,6 @@ public struct OutboxStore: Sendable {
     public struct DrainOutcome: Sendable, Equatable {
         /// Entries taken from the outbox (published, or dropped because their task is not waiting).
         public var taken: Int
-        /// Entries the broker confirmed.
-        public var published: Int
         /// False when the broker did not confirm every entry and the pass was rolled back.
         public var committed: Bool
     }
