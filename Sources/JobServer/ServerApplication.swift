@@ -43,8 +43,9 @@ public struct ServerApplication {
         let secrets = UserSecrets(store: UserStore(pool: pool), key: key, logger: logger)
         let metrics = ServerMetrics()
         let authenticator = Authenticator(secrets: secrets, windowSeconds: configuration.auth.windowSeconds, logger: logger)
+        let taskStore = TaskStore(pool: pool)  // one group commit of single creates per process
         let context = APIContext(
-            store: TaskStore(pool: pool), configuration: configuration,
+            store: taskStore, configuration: configuration,
             services: ServiceCatalog(configured: configuration.services, workers: WorkerStore(pool: pool)),
             authenticator: authenticator, metrics: metrics, logger: logger)
         APIRoutes.register(on: &router, context: context)
@@ -64,7 +65,7 @@ public struct ServerApplication {
             configuration: .init(
                 services: [.init(service: AMQPService(connection: amqp)), .init(service: relay),
                            .init(service: PeriodicService.leaseReaper(store: TaskRunStore(pool: pool), logger: logger)),
-                           .init(service: PeriodicService.taskCountCompactor(store: TaskStore(pool: pool), logger: logger)),
+                           .init(service: PeriodicService.taskCountCompactor(store: taskStore, logger: logger)),
                            .init(service: HTTPService(server: server))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

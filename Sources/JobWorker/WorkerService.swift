@@ -62,13 +62,15 @@ public struct WorkerService: Service {
         }
         let metrics = WorkerMetrics()
         let running = RunningTasks()
+        // One store: claims and completions each have one group commit for the whole worker.
+        let runStore = TaskRunStore(pool: pool)
         let runtime = WorkerRuntime(
             settings: settings, services: services, queues: services.flatMap { service in
                 [topology.queueName(service: service)] + tags.map { topology.queueName(service: service, tag: $0) }
             },
-            amqp: amqp, runStore: TaskRunStore(pool: pool), workerStore: WorkerStore(pool: pool),
+            amqp: amqp, runStore: runStore, workerStore: WorkerStore(pool: pool),
             runner: TaskRunner(
-                registry: registry, store: TaskRunStore(pool: pool), workerID: settings.workerID, running: running,
+                registry: registry, store: runStore, workerID: settings.workerID, running: running,
                 statistics: WorkerStatistics(), metrics: metrics, maxResultBytes: config.tasks.maxResultBytes,
                 defaultBackoff: (config.tasks.backoffBase, config.tasks.backoffMax), logger: logger),
             logger: logger)
