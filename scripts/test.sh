@@ -27,7 +27,14 @@ built=$(date +%s)
 log "build took $((built - started)) s"
 
 log "tests"
-swift test --skip-build
+test_log="$ROOT/.local/swift-test.log"
+mkdir -p "$ROOT/.local"
+if ! swift test --skip-build 2>&1 | tee "$test_log"; then
+    # The run prints hundreds of lines; CI shows only the tail. Repeat what failed there.
+    log "failed tests (whole output: $test_log):"
+    grep -E "✘|recorded an issue|error:" "$test_log" | head -60 >&2 || true
+    exit 1
+fi
 log "tests took $(( $(date +%s) - built )) s"
 
 log "fuzzing the HTTP parser for ${FUZZ_SECONDS:-60} s"

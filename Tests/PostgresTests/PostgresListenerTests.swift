@@ -2,7 +2,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct PostgresListenerTests {
+@Suite(.hangGuard) struct PostgresListenerTests {
     @Test func deliversNotificationsOnItsChannels() async throws {
         try await TestPostgres.withDatabase { db async throws in
             let channels = ["task_created", "Mixed \"Case\" channel"]

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// Restarts the private server: runs alone (`exclusive: true`), so other tests are not disturbed.
-@Suite(.timeLimit(.minutes(3))) struct PostgresRestartTests {
+@Suite(.hangGuard) struct PostgresRestartTests {
     @Test func poolAndListenerRecoverAfterServerRestart() async throws {
         try await TestPostgres.withDatabase(exclusive: true) { db async throws in
             let listener = try await PostgresListener.start(

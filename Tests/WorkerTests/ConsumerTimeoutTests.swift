@@ -4,7 +4,7 @@ import TestSupport
 
 /// A task running longer than the broker's `consumer_timeout` still finishes: the worker acks a
 /// delivery once its claim commits and never holds one for long while its slot is busy.
-@Suite(.timeLimit(.minutes(3))) struct ConsumerTimeoutTests {
+@Suite(.hangGuard) struct ConsumerTimeoutTests {
     /// Sets the broker's consumer timeout and channel tick (for channels opened from now on) and
     /// returns the previous values. Runs only inside an exclusive broker section.
     static func setBrokerTimeouts(consumerTimeoutMs: Int, tickMs: Int) async throws -> (Int, Int) {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Nothing lost, nothing finished twice: a worker killed mid-run, SIGTERM drains, many tasks
 /// over two workers.
-@Suite(.timeLimit(.minutes(3))) struct ReliabilityTests {
+@Suite(.hangGuard) struct ReliabilityTests {
     @Test func killedWorkersTasksAreRescuedAndAllFinishOnce() async throws {
         try await Cluster.with { cluster in
             let victim = try await cluster.startWorker(concurrency: 4)

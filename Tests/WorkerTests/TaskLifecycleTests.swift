@@ -1,10 +1,11 @@
 import Foundation
 import JobCore
 import Testing
+import TestSupport
 
 /// One task's way through real `jobserver` and `jobworker` processes: result, retries with
 /// backoff, timeout, cancellation, priorities, tag routing.
-@Suite(.timeLimit(.minutes(2))) struct TaskLifecycleTests {
+@Suite(.hangGuard) struct TaskLifecycleTests {
     @Test func echoFinishesWithTheExactResult() async throws {
         try await Cluster.with { cluster in
             try await cluster.startWorker(concurrency: 2)

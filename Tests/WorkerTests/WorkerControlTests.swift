@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Endpoint 12 (`workers`, `worker_control`) against live workers, and the worker's metrics port.
-@Suite(.timeLimit(.minutes(2))) struct WorkerControlTests {
+@Suite(.hangGuard) struct WorkerControlTests {
     /// The `data` items of `POST /api/workers`.
     static func workers(_ cluster: Cluster, as user: String = "root") async throws -> [JSONValue] {
         let answer = try await cluster.call("workers", "{}", as: user)
