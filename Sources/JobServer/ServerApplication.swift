@@ -35,15 +35,15 @@ public struct ServerApplication {
         let amqp = ReconnectingConnection(configuration: try amqpConfiguration(), logger: logger) { connection in
             try await topology.declare(on: connection, services: serviceNames)
         }
-        let relay = OutboxRelay(
-            store: OutboxStore(pool: pool), amqp: amqp, database: database, topology: topology,
-            services: configuration.services, logger: logger)
+        let publisher = TaskPublisher(amqp: amqp, topology: topology, services: configuration.services, logger: logger)
+        let relay = OutboxRelay(store: OutboxStore(pool: pool), publisher: publisher, database: database, logger: logger)
+        let handoff = HandoffPublisher(publisher: publisher, outbox: OutboxStore(pool: pool), logger: logger)
         var router = Router()
         HealthRoute.register(on: &router, pool: pool) { await amqp.isConnected }
         let secrets = UserSecrets(store: UserStore(pool: pool), key: key, logger: logger)
         let metrics = ServerMetrics()
         let authenticator = Authenticator(secrets: secrets, windowSeconds: configuration.auth.windowSeconds, logger: logger)
-        let taskStore = TaskStore(pool: pool)  // one group commit of single creates per process
+        let taskStore = TaskStore(pool: pool, handoff: handoff)  // one group commit of single creates per process
         let context = APIContext(
             store: taskStore, configuration: configuration,
             services: ServiceCatalog(configured: configuration.services, workers: WorkerStore(pool: pool)),
@@ -63,7 +63,7 @@ public struct ServerApplication {
         let server = try HTTPServer(configuration: http, router: router, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: AMQPService(connection: amqp)), .init(service: relay),
+                services: [.init(service: AMQPService(connection: amqp)), .init(service: relay), .init(service: handoff),
                            .init(service: PeriodicService.leaseReaper(store: TaskRunStore(pool: pool), logger: logger)),
                            .init(service: PeriodicService.taskCountCompactor(store: taskStore, logger: logger)),
                            .init(service: HTTPService(server: server))],

@@ -42,17 +42,17 @@ public struct OutboxStore: Sendable {
         do {
             try await pool.withTransaction { tx in
                 // The pass need not wait for its commit to reach disk: if PostgreSQL loses it in a
-                // crash, its entries come back and are published again (a wake-up twice).
-                try await tx.query("SET LOCAL synchronous_commit = off")
+                // crash, its entries come back and are published again (a wake-up twice). The
+                // statement turns it off itself (`settings`): one round trip less than SET LOCAL.
                 let rows = try await tx.query(("""
-                    WITH taken AS (
+                    WITH settings AS (SELECT set_config('synchronous_commit', 'off', true)), taken AS (
                         DELETE FROM task_outbox WHERE ctid = ANY(ARRAY(
                             SELECT ctid FROM task_outbox WHERE available_at <= now()
                             ORDER BY priority DESC, id LIMIT \(limit) FOR UPDATE SKIP LOCKED))
                         RETURNING id, task_id, priority
                     )
                     SELECT o.id, o.task_id, t.service, t.tag, t.priority, t.attempt, t.condition, t.status
-                    FROM taken o LEFT JOIN LATERAL (
+                    FROM settings, taken o LEFT JOIN LATERAL (
                         SELECT service, tag, priority, attempt, condition::text, status FROM tasks
                         WHERE tasks.task_id = o.task_id OFFSET 0
                     ) t ON true
@@ -74,6 +74,20 @@ public struct OutboxStore: Sendable {
             // Rolled back: every entry of the pass stays in the outbox.
         }
         return outcome
+    }
+
+    /// Removes the entries of tasks that `jobserver` published itself right after creating them
+    /// (see ``TaskStore/Handoff``), once the broker confirmed them. The commit need not reach
+    /// disk: an entry a crash brings back is published once more by the relay when it falls due
+    /// (a wake-up twice, harmless). `settings` turns `synchronous_commit` off until the end of
+    /// the transaction, here the statement's own implicit one; the CTE must be referenced
+    /// (`USING`) or PostgreSQL would not run it.
+    public func removePublished(_ ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        _ = try await pool.query("""
+            WITH settings AS (SELECT set_config('synchronous_commit', 'off', true))
+            DELETE FROM task_outbox USING settings WHERE id = ANY(\(ids))
+            """)
     }
 
     /// What one ``drain(limit:publish:)`` pass did.

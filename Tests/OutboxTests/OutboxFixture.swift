@@ -39,9 +39,17 @@ struct OutboxFixture {
         return relay
     }
 
-    /// Creates `count` started echo tasks in bulks of up to 1,000; returns their ids.
-    func createTasks(_ count: Int, priority: (Int) -> Int = { _ in 0 }) async throws -> [String] {
-        let store = TaskStore(pool: pool)
+    /// A handoff publishing through `connection` (default: the fixture's).
+    func handoff(windowSeconds: Double, connection: ReconnectingConnection? = nil) -> HandoffPublisher {
+        HandoffPublisher(
+            outbox: OutboxStore(pool: pool), amqp: connection ?? amqp, topology: topology,
+            services: [ServiceDefinition(name: "echo")], windowSeconds: windowSeconds, logger: Self.logger)
+    }
+
+    /// Creates `count` started echo tasks in bulks of up to 1,000 through `store` (default: one
+    /// without a handoff); returns their ids.
+    func createTasks(_ count: Int, store: TaskStore? = nil, priority: (Int) -> Int = { _ in 0 }) async throws -> [String] {
+        let store = store ?? TaskStore(pool: pool)
         var ids: [String] = []
         var index = 0
         while index < count {

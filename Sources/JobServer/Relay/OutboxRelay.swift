@@ -16,19 +16,22 @@ import ServiceLifecycle
 public struct OutboxRelay: Service {
     public var batchSize = 500
     let store: OutboxStore
-    let amqp: ReconnectingConnection
+    let publisher: TaskPublisher
     let database: PostgresConfiguration
-    let topology: JobTopology
-    let sourceNames: [String: String]
     let logger: Logger
 
     public init(store: OutboxStore, amqp: ReconnectingConnection, database: PostgresConfiguration,
                 topology: JobTopology, services: [ServiceDefinition], logger: Logger) {
+        self.init(
+            store: store, publisher: TaskPublisher(amqp: amqp, topology: topology, services: services, logger: logger),
+            database: database, logger: logger)
+    }
+
+    /// A relay that shares `publisher` (and its declared queues) with the handoff.
+    init(store: OutboxStore, publisher: TaskPublisher, database: PostgresConfiguration, logger: Logger) {
         self.store = store
-        self.amqp = amqp
+        self.publisher = publisher
         self.database = database
-        self.topology = topology
-        self.sourceNames = Dictionary(services.map { ($0.name, $0.sourceName) }, uniquingKeysWith: { a, _ in a })
         self.logger = logger
     }
 
@@ -66,16 +69,13 @@ public struct OutboxRelay: Service {
     }
 
     private func drainLoop(wake: WakeSignal) async throws {
-        var declared: Set<String> = []
         var failures = 0
         while !Task.isCancelled {
             do {
                 // Polled, not awaited: waitUntilConnected() does not end on cancellation, and a
                 // graceful shutdown while the broker is down must not hang here.
-                while await !amqp.isConnected { try await Task.sleep(for: .milliseconds(100)) }
-                let pass = try await store.drain(limit: batchSize) { entries in
-                    await publish(entries, declared: &declared)
-                }
+                while await !publisher.amqp.isConnected { try await Task.sleep(for: .milliseconds(100)) }
+                let pass = try await store.drain(limit: batchSize) { await publisher.publish($0) }
                 // Tasks committed during the pass (a notification came): the next pass at once,
                 // without asking when the next delayed entry falls due.
                 if pass.taken < batchSize || !pass.committed, !(pass.committed && wake.takePending()) {
@@ -94,26 +94,4 @@ public struct OutboxRelay: Service {
         }
     }
 
-    /// Declares any queue not declared yet, publishes the batch, and reports which entries
-    /// the broker confirmed. A returned message (no queue bound) forgets its queue, so the
-    /// next pass declares it again.
-    private func publish(_ entries: [OutboxStore.Entry], declared: inout Set<String>) async -> [Bool] {
-        for entry in entries {
-            let queue = topology.queueName(service: entry.service, tag: entry.tag)
-            guard !declared.contains(queue), let connection = await amqp.currentConnection else { continue }
-            do {
-                try await topology.declareExchange(on: connection)
-                try await topology.declareQueue(on: connection, service: entry.service, tag: entry.tag)
-                declared.insert(queue)
-            } catch {
-                logger.warning("cannot declare queue", metadata: ["queue": "\(queue)", "error": "\(error)"])
-            }
-        }
-        let messages = entries.map { TaskMessage.make($0, sourceName: sourceNames[$0.service] ?? $0.service, topology: topology) }
-        let outcomes = await amqp.publish(messages)
-        for (entry, outcome) in zip(entries, outcomes) {
-            if case .returned = outcome { declared.remove(topology.queueName(service: entry.service, tag: entry.tag)) }
-        }
-        return outcomes.map(\.isConfirmed)
-    }
 }

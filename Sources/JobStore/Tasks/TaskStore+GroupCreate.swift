@@ -11,8 +11,10 @@ extension TaskStore {
         var owner: String
     }
 
-    static func singleCreateBatcher(pool: PostgresPool) -> GroupCommit<OwnedTask, Result<String, any Error>> {
-        let store = TaskStore(pool: pool, batching: false)
+    static func singleCreateBatcher(
+        pool: PostgresPool, handoff: (any TaskHandoff)?
+    ) -> GroupCommit<OwnedTask, Result<String, any Error>> {
+        let store = TaskStore(pool: pool, batching: false, handoff: handoff)
         return GroupCommit(maxBatch: 128, maxInFlight: 2) { await store.createSingles($0) }
     }
 

@@ -14,19 +14,24 @@ public struct TaskStore: Sendable {
     public let pool: PostgresPool
     /// Group commit of single creates (TaskStore+GroupCreate.swift); nil: one statement each.
     let singleCreates: GroupCommit<OwnedTask, Result<String, any Error>>?
+    /// Who publishes created tasks right after their commit; nil: the relay does.
+    let handoff: (any TaskHandoff)?
 
     /// - Parameters:
     ///   - pool: the connections.
     ///   - batching: single creates without an idempotency key that arrive while earlier ones
     ///     are in flight are written together, one statement and one commit for the lot; each
     ///     request still gets its own outcome (see ``createSingles(_:)``).
-    public init(pool: PostgresPool, batching: Bool = true) {
+    ///   - handoff: receives every created task that is due at once, right after its commit,
+    ///     to publish it; its outbox entry waits ``TaskHandoff/windowSeconds`` for the relay.
+    public init(pool: PostgresPool, batching: Bool = true, handoff: (any TaskHandoff)? = nil) {
         self.pool = pool
-        self.singleCreates = batching ? Self.singleCreateBatcher(pool: pool) : nil
+        self.handoff = handoff
+        self.singleCreates = batching ? Self.singleCreateBatcher(pool: pool, handoff: handoff) : nil
     }
 
     /// Creates `tasks` in one transaction (all or nothing) with their creation events and, for
-    /// started tasks, their outbox entries. A task whose `idempotencyKey` the owner used before
+    /// started tasks, their outbox entries (handed to ``handoff`` after the commit when due). A task whose `idempotencyKey` the owner used before
     /// is not created again: its first task's id is returned in its place.
     ///
     /// - Returns: one id per input, in input order.
@@ -52,6 +57,7 @@ public struct TaskStore: Sendable {
 
     private func createOnce(_ owned: [OwnedTask]) async throws -> [String]? {
         let tasks = owned.map(\.task)
+        let handoffSeconds = handoff?.windowSeconds ?? 0
         let rows = try await pool.query("""
             WITH input AS (
                 SELECT * FROM unnest(\(tasks.map(\.id.rawValue)), \(tasks.map(\.service.rawValue)), \(tasks.map(\.condition)),
@@ -73,12 +79,17 @@ public struct TaskStore: Sendable {
                 INSERT INTO task_events (task_id, from_status, to_status, actor, attempt)
                 SELECT task_id, NULL, status, owner, 0 FROM inserted
             ), outbox AS (
+                -- A task due now is handed off: the relay leaves its entry alone for a while.
                 INSERT INTO task_outbox (task_id, priority, available_at)
-                SELECT task_id, priority, run_at FROM inserted WHERE status = 'waiting'
+                SELECT task_id, priority,
+                       CASE WHEN run_at <= now() THEN now() + make_interval(secs => \(handoffSeconds)) ELSE run_at END
+                FROM inserted WHERE status = 'waiting'
+                RETURNING id, task_id
             )
-            SELECT COALESCE(inserted.task_id, earlier.task_id) AS task_id
+            SELECT COALESCE(inserted.task_id, earlier.task_id) AS task_id, outbox.id AS outbox_id
             FROM input
             LEFT JOIN inserted ON inserted.task_id = input.task_id
+            LEFT JOIN outbox ON outbox.task_id = input.task_id AND inserted.run_at <= now() AND \(handoffSeconds) > 0
             LEFT JOIN LATERAL (
                 -- A one-time filter: tasks is read only for an input row that was not inserted.
                 SELECT task_id FROM tasks WHERE inserted.task_id IS NULL AND tasks.owner = input.owner
@@ -86,12 +97,32 @@ public struct TaskStore: Sendable {
             ) earlier ON true
             ORDER BY input.ord
             """)
-        var ids: [String] = []
+        var ids: [String?] = []
         ids.reserveCapacity(rows.count)
-        for row in rows {
-            guard let id = try row.decode(0, as: String?.self) else { return nil }
-            ids.append(id)
+        var handedOff: [OutboxStore.Entry] = []
+        for (row, request) in zip(rows, owned) {
+            ids.append(try row.decode(0, as: String?.self))
+            if let outboxID = try row.decode(1, as: Int64?.self) {
+                let task = request.task
+                handedOff.append(OutboxStore.Entry(
+                    outboxID: outboxID, taskID: task.id.rawValue, service: task.service.rawValue, tag: task.tag,
+                    priority: task.priority, attempt: 0, condition: task.condition))
+            }
         }
-        return ids
+        if let handoff, !handedOff.isEmpty { handoff.committed(handedOff) }
+        return ids.contains(nil) ? nil : ids.compactMap { $0 }
     }
+}
+
+/// Publishes tasks right after the statement that created them committed: `jobserver` does
+/// this for the tasks it creates, which reach a worker without waiting for the relay. The relay
+/// stays the guarantee: a handed-off task's outbox entry falls due `windowSeconds` later, and
+/// is published then unless the handoff removed it (``OutboxStore/removePublished(_:)``).
+public protocol TaskHandoff: Sendable {
+    /// How long the relay leaves a handed-off entry alone (seconds, > 1 so that the entry does
+    /// not wake the relay at commit).
+    var windowSeconds: Double { get }
+    /// Receives the due tasks of one committed statement; returns at once (never waits for the
+    /// broker).
+    func committed(_ entries: [OutboxStore.Entry])
 }

@@ -1,0 +1,80 @@
+import AMQP
+import JobConfig
+import JobStore
+import Logging
+import ServiceLifecycle
+
+/// Publishes the tasks this server has just created, right after their commit, so that a
+/// worker gets them without waiting for a relay pass; then removes their outbox entries. The
+/// relay remains the guarantee: an entry not removed within ``windowSeconds`` (the server died,
+/// the broker did not confirm, the buffer was full) is published by the relay when it falls due,
+/// at worst once more (harmless: a message is a wake-up, and a claim takes a task once).
+///
+/// `TaskStore` calls ``committed(_:)`` after each create statement; this service's loop
+/// publishes each statement's tasks as one batch, with several batches waiting for their
+/// confirms at once.
+public final class HandoffPublisher: Service, TaskHandoff {
+    /// How long the relay leaves a handed-off entry alone.
+    public let windowSeconds: Double
+    let publisher: TaskPublisher
+    let outbox: OutboxStore
+    let logger: Logger
+    let maxInFlight: Int
+    private let batches: AsyncStream<[OutboxStore.Entry]>
+    private let continuation: AsyncStream<[OutboxStore.Entry]>.Continuation
+
+    /// - Parameters:
+    ///   - windowSeconds: how long the relay leaves a handed-off entry alone (> 1).
+    ///   - maxInFlight: batches waiting for their confirms at once.
+    public convenience init(outbox: OutboxStore, amqp: ReconnectingConnection, topology: JobTopology,
+                            services: [ServiceDefinition], windowSeconds: Double = 5, logger: Logger) {
+        self.init(
+            publisher: TaskPublisher(amqp: amqp, topology: topology, services: services, logger: logger),
+            outbox: outbox, windowSeconds: windowSeconds, logger: logger)
+    }
+
+    /// A handoff that shares `publisher` (and its declared queues) with the relay.
+    init(publisher: TaskPublisher, outbox: OutboxStore, windowSeconds: Double = 5, maxInFlight: Int = 4,
+         bufferedBatches: Int = 1_024, logger: Logger) {
+        self.publisher = publisher
+        self.outbox = outbox
+        self.windowSeconds = windowSeconds
+        self.maxInFlight = maxInFlight
+        self.logger = logger
+        // Beyond the buffer, batches are dropped: the relay publishes them after the window.
+        (batches, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(bufferedBatches))
+    }
+
+    public func committed(_ entries: [OutboxStore.Entry]) {
+        continuation.yield(entries)
+    }
+
+    public func run() async {
+        // On graceful shutdown the loop ends; what is still buffered is left to the relay.
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                var running = 0
+                for await entries in self.batches {
+                    if running == self.maxInFlight {
+                        await group.next()
+                        running -= 1
+                    }
+                    group.addTask { await self.publishAndRemove(entries) }
+                    running += 1
+                }
+            }
+        }
+    }
+
+    private func publishAndRemove(_ entries: [OutboxStore.Entry]) async {
+        guard await publisher.amqp.isConnected else { return }
+        let confirmed = await publisher.publish(entries)
+        let ids = zip(entries, confirmed).compactMap { $1 ? $0.outboxID : nil }
+        do {
+            try await outbox.removePublished(ids)
+        } catch {
+            logger.warning("cannot remove published outbox entries; the relay publishes them again",
+                           metadata: ["count": "\(ids.count)", "error": "\(error)"])
+        }
+    }
+}

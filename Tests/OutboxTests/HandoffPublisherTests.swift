@@ -1,0 +1,75 @@
+import AMQP
+import JobCore
+import JobServer
+import JobStore
+import Postgres
+import Testing
+import TestSupport
+
+/// The server's own publish of the tasks it creates, against the real broker and database: it
+/// publishes each task once without any relay, and what it cannot publish the relay publishes
+/// once the window is over.
+@Suite struct HandoffPublisherTests {
+    /// Runs the fixture's connection and `services` while `body` runs, then stops them.
+    static func running<T>(_ fixture: OutboxFixture, _ services: [@Sendable () async throws -> Void],
+                           _ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await fixture.amqp.run() }
+            for service in services { group.addTask { try await service() } }
+            defer { group.cancelAll() }
+            while await !fixture.amqp.isConnected { try await Task.sleep(for: .milliseconds(20)) }
+            return try await body()
+        }
+    }
+
+    @Test func createdTasksArePublishedOnceWithoutARelay() async throws {
+        try await TestRabbitMQ.withBroker {
+            try await TestPostgres.withMigratedDatabase { db in
+                let fixture = try OutboxFixture(db: db)
+                let observer = try await fixture.observe()
+                let handoff = fixture.handoff(windowSeconds: 600)
+                let store = TaskStore(pool: fixture.pool, handoff: handoff)
+                let ids = try await Self.running(fixture, [{ await handoff.run() }]) {
+                    // Bulks, and single creates that the store groups.
+                    var ids = try await fixture.createTasks(1_500, store: store)
+                    ids += try await withThrowingTaskGroup(of: String.self) { group in
+                        for _ in 0..<200 { group.addTask { try await fixture.createTasks(1, store: store)[0] } }
+                        return try await group.reduce(into: []) { $0.append($1) }
+                    }
+                    #expect(try await fixture.waitForEmptyOutbox(seconds: 60))  // no relay runs
+                    return ids
+                }
+                let published = try await fixture.drainMessageIDs(observer, count: ids.count)
+                #expect(published.count == ids.count)
+                #expect(Set(published) == Set(ids))
+                await fixture.close(observer: observer)
+            }
+        }
+    }
+
+    @Test func whatTheHandoffCannotPublishTheRelayPublishesAfterTheWindow() async throws {
+        try await TestRabbitMQ.withBroker {
+            try await TestPostgres.withMigratedDatabase { db in
+                let fixture = try OutboxFixture(db: db)
+                let observer = try await fixture.observe()
+                // The handoff's own connection never runs: it can publish nothing.
+                let down = ReconnectingConnection(configuration: try AMQPConfiguration(url: try TestRabbitMQ.url()), logger: OutboxFixture.logger)
+                let handoff = fixture.handoff(windowSeconds: 3, connection: down)
+                let store = TaskStore(pool: fixture.pool, handoff: handoff)
+                let relay = fixture.relay()
+                let (ids, createdAt) = try await Self.running(fixture, [{ await handoff.run() }, { try await relay.run() }]) {
+                    let createdAt = ContinuousClock.now
+                    let ids = try await fixture.createTasks(100, store: store)
+                    try await Task.sleep(for: .seconds(1))
+                    #expect(try await OutboxStore(pool: fixture.pool).backlog() == 100, "the relay waits for the window")
+                    #expect(try await fixture.waitForEmptyOutbox(seconds: 60))
+                    return (ids, createdAt)
+                }
+                #expect(ContinuousClock.now - createdAt >= .seconds(3))
+                let published = try await fixture.drainMessageIDs(observer, count: ids.count)
+                #expect(published.sorted() == ids.sorted())
+                await fixture.close(observer: observer)
+            }
+        }
+    }
+}
