@@ -12,7 +12,9 @@ import ServiceLifecycle
 ///
 /// `TaskStore` calls ``committed(_:)`` after each create statement; this service's loop
 /// publishes each statement's tasks as one batch, with several batches waiting for their
-/// confirms at once.
+/// confirms at once. A batch that waited in the buffer for half the window (a burst of bulk
+/// creates faster than the broker takes them) is left to the relay instead: published by both,
+/// every task of a burst would reach the workers twice.
 public final class HandoffPublisher: Service, TaskHandoff {
     /// How long the relay leaves a handed-off entry alone.
     public let windowSeconds: Double
@@ -20,8 +22,14 @@ public final class HandoffPublisher: Service, TaskHandoff {
     let outbox: OutboxStore
     let logger: Logger
     let maxInFlight: Int
-    private let batches: AsyncStream<[OutboxStore.Entry]>
-    private let continuation: AsyncStream<[OutboxStore.Entry]>.Continuation
+    private let batches: AsyncStream<Batch>
+    private let continuation: AsyncStream<Batch>.Continuation
+
+    /// One create statement's tasks and when they were committed.
+    private struct Batch: Sendable {
+        var entries: [OutboxStore.Entry]
+        var committedAt: ContinuousClock.Instant
+    }
 
     /// - Parameters:
     ///   - windowSeconds: how long the relay leaves a handed-off entry alone (> 1).
@@ -46,7 +54,7 @@ public final class HandoffPublisher: Service, TaskHandoff {
     }
 
     public func committed(_ entries: [OutboxStore.Entry]) {
-        continuation.yield(entries)
+        continuation.yield(Batch(entries: entries, committedAt: .now))
     }
 
     public func run() async {
@@ -54,12 +62,14 @@ public final class HandoffPublisher: Service, TaskHandoff {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 var running = 0
-                for await entries in self.batches {
+                let stale = Duration.seconds(self.windowSeconds / 2)
+                for await batch in self.batches {
                     if running == self.maxInFlight {
                         await group.next()
                         running -= 1
                     }
-                    group.addTask { await self.publishAndRemove(entries) }
+                    guard ContinuousClock.now - batch.committedAt < stale else { continue }
+                    group.addTask { await self.publishAndRemove(batch.entries) }
                     running += 1
                 }
             }
