@@ -35,7 +35,15 @@ extension HTTPRequest {
     /// Whether `Content-Type` is `application/json` (parameters such as `charset` allowed).
     public var hasJSONContentType: Bool {
         guard let type = headers["Content-Type"] else { return false }
-        let media = type.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) }
-        return media?.lowercased() == "application/json"
+        // Bytes, not Foundation's trimming and lowercasing: this runs for every API request.
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var media = type.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let first = media.first, isSpace(first) { media = media.dropFirst() }
+        while let last = media.last, isSpace(last) { media = media.dropLast() }
+        let expected = "application/json".utf8
+        return media.count == expected.count
+            && zip(media, expected).allSatisfy { byte, wanted in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z") ~= byte ? byte | 0x20 : byte) == wanted
+            }
     }
 }

@@ -53,6 +53,13 @@ import Testing
         #expect(response.headers["content-type"] == "application/json")
         let request = HTTPRequest(method: .post, target: "/", headers: ["Content-Type": "application/json; charset=utf-8"], body: response.body)
         #expect(request.hasJSONContentType)
+        for (type, isJSON) in [("Application/JSON", true), (" application/json \t; x=1", true), ("application/json;", true),
+                               ("application/jsonx", false), ("application/jso", false), ("text/json", false), ("", false),
+                               ("application\u{0F}json", false), ("application/json5", false)] {
+            let typed = HTTPRequest(method: .post, target: "/", headers: ["Content-Type": type], body: [])
+            #expect(typed.hasJSONContentType == isJSON, "\(type)")
+        }
+        #expect(!HTTPRequest(method: .post, target: "/", body: []).hasJSONContentType)
         #expect(try request.decodeJSON(Payload.self) == Payload(name: "x"))
         #expect(throws: HTTPError(.badRequest, "body is not valid JSON")) {
             try HTTPRequest(method: .post, target: "/", body: Array("{".utf8)).decodeJSON(Payload.self)

@@ -65,11 +65,24 @@ enum CreateTaskHandler {
             idempotencyKey: try fields.string("idempotency_key", maxLength: 200))
     }
 
-    /// `YYYY-MM-DD` in UTC, the default batch.
+    /// `YYYY-MM-DD` in UTC, the default batch. Integer arithmetic on the days since 1970
+    /// (H. Hinnant's `civil_from_days`, proleptic Gregorian): a `Calendar` with a `TimeZone`
+    /// and `String(format:)` cost 6 % of the server's CPU per create, a file open included.
     static func utcDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        let shifted = days + 719_468  // days since 0000-03-01
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
     }
 }
