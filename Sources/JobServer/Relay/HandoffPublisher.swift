@@ -42,7 +42,7 @@ public final class HandoffPublisher: Service, TaskHandoff {
     }
 
     /// A handoff that shares `publisher` (and its declared queues) with the relay.
-    init(publisher: TaskPublisher, outbox: OutboxStore, windowSeconds: Double = 5, maxInFlight: Int = 4,
+    init(publisher: TaskPublisher, outbox: OutboxStore, windowSeconds: Double = 5, maxInFlight: Int = 64,
          bufferedBatches: Int = 1_024, logger: Logger) {
         self.publisher = publisher
         self.outbox = outbox
