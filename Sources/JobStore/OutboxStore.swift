@@ -84,10 +84,12 @@ public struct OutboxStore: Sendable {
     /// (`USING`) or PostgreSQL would not run it.
     public func removePublished(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
-        _ = try await pool.query("""
+        // Planned at each call: a generic plan made while the outbox was small scans all of it,
+        // comparing every row with every id, once a burst has filled it.
+        _ = try await pool.query(("""
             WITH settings AS (SELECT set_config('synchronous_commit', 'off', true))
             DELETE FROM task_outbox USING settings WHERE id = ANY(\(ids))
-            """)
+            """ as PostgresQuery).plannedEachCall)
     }
 
     /// What one ``drain(limit:publish:)`` pass did.
