@@ -1,5 +1,4 @@
 import JobCore
-import Logging
 import Postgres
 import Testing
 import TestSupport
@@ -9,12 +8,6 @@ import TestSupport
 /// real database: after every kind of statement they equal a count of the table, per owner,
 /// service, status, batch and tag, whether or not the deltas were compacted.
 @Suite struct TaskCountTriggerTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "tests.task-counts")
-        logger.logLevel = .critical
-        return logger
-    }()
-
     /// The counters' view and the table's, both as sorted "owner service status batch tag n" lines.
     static func counts(_ pool: PostgresPool) async throws -> (counters: [String], table: [String]) {
         let counters = try await pool.query("""
@@ -32,7 +25,7 @@ import TestSupport
 
     @Test func countersFollowEveryKindOfStatement() async throws {
         try await TestPostgres.withMigratedDatabase { db in
-            let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 2), logger: Self.logger)
+            let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 2), logger: TestPostgres.logger)
             let tasks = (0..<60).map { n in
                 NewTask(id: TaskID(service: ServiceName(n % 2 == 0 ? "echo" : "sleep")!), service: ServiceName(n % 2 == 0 ? "echo" : "sleep")!,
                         condition: #"{"n":\#(n)}"#, priority: 0, tag: n % 3 == 0 ? "gpu" : nil, batch: "b\(n % 4)",

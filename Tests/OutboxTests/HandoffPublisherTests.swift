@@ -10,18 +10,6 @@ import TestSupport
 /// publishes each task once without any relay, and what it cannot publish the relay publishes
 /// once the window is over.
 @Suite struct HandoffPublisherTests {
-    /// Runs the fixture's connection and `services` while `body` runs, then stops them.
-    static func running<T>(_ fixture: OutboxFixture, _ services: [@Sendable () async throws -> Void],
-                           _ body: () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await fixture.amqp.run() }
-            for service in services { group.addTask { try await service() } }
-            defer { group.cancelAll() }
-            while await !fixture.amqp.isConnected { try await Task.sleep(for: .milliseconds(20)) }
-            return try await body()
-        }
-    }
-
     @Test func createdTasksArePublishedOnceWithoutARelay() async throws {
         try await TestRabbitMQ.withBroker {
             try await TestPostgres.withMigratedDatabase { db in
@@ -29,7 +17,9 @@ import TestSupport
                 let observer = try await fixture.observe()
                 let handoff = fixture.handoff(windowSeconds: 600)
                 let store = TaskStore(pool: fixture.pool, handoff: handoff)
-                let ids = try await Self.running(fixture, [{ await handoff.run() }]) {
+                let ids = try await fixture.running([{ await handoff.run() }]) {
+                    // Before the connection is up the handoff would leave everything to a relay.
+                    while await !fixture.amqp.isConnected { try await Task.sleep(for: .milliseconds(20)) }
                     // Bulks, and single creates that the store groups.
                     var ids = try await fixture.createTasks(1_500, store: store)
                     ids += try await withThrowingTaskGroup(of: String.self) { group in
@@ -57,7 +47,7 @@ import TestSupport
                 let handoff = fixture.handoff(windowSeconds: 3, connection: down)
                 let store = TaskStore(pool: fixture.pool, handoff: handoff)
                 let relay = fixture.relay()
-                let (ids, createdAt) = try await Self.running(fixture, [{ await handoff.run() }, { try await relay.run() }]) {
+                let (ids, createdAt) = try await fixture.running([{ await handoff.run() }, { try await relay.run() }]) {
                     let createdAt = ContinuousClock.now
                     let ids = try await fixture.createTasks(100, store: store)
                     try await Task.sleep(for: .seconds(1))

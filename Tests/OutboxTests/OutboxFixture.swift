@@ -39,6 +39,24 @@ struct OutboxFixture {
         return relay
     }
 
+    /// Runs the fixture's broker connection and `services` (relays, handoffs) while `body`
+    /// runs, then stops them all.
+    func running<T>(_ services: [@Sendable () async throws -> Void], _ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await amqp.run() }
+            for service in services { group.addTask { try await service() } }
+            defer { group.cancelAll() }
+            do {
+                let result = try await body()
+                await amqp.shutdown()
+                return result
+            } catch {
+                await amqp.shutdown()
+                throw error
+            }
+        }
+    }
+
     /// A handoff publishing through `connection` (default: the fixture's).
     func handoff(windowSeconds: Double, connection: ReconnectingConnection? = nil) -> HandoffPublisher {
         HandoffPublisher(

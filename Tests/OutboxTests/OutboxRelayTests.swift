@@ -7,22 +7,10 @@ import TestSupport
 /// The transactional outbox against the real broker: everything committed is published, in
 /// priority order, once per relay pass, and nothing is lost while the broker is down.
 @Suite struct OutboxRelayTests {
-    /// Runs `relays` relays while `body` runs, then stops them.
+    /// Runs `count` relays while `body` runs, then stops them.
     static func withRelays<T>(_ fixture: OutboxFixture, count: Int = 1, batchSize: Int = 500, _ body: () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await fixture.amqp.run() }
-            for _ in 0..<count { group.addTask { try await fixture.relay(batchSize: batchSize).run() } }
-            do {
-                let result = try await body()
-                group.cancelAll()
-                await fixture.amqp.shutdown()
-                return result
-            } catch {
-                group.cancelAll()
-                await fixture.amqp.shutdown()
-                throw error
-            }
-        }
+        let relays = (0..<count).map { _ in fixture.relay(batchSize: batchSize) }
+        return try await fixture.running(relays.map { relay in { try await relay.run() } }, body)
     }
 
     @Test func everyCommittedTaskIsPublishedOnceAndTheOutboxEmpties() async throws {
