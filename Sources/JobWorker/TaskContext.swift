@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// What a task function knows about its run: which task, which attempt, a logger carrying the
 /// task id, progress reporting, and the deadline. Cancellation (a client's `cancel_task`, the
@@ -13,7 +14,8 @@ public struct TaskContext: Sendable {
     /// The service the task belongs to.
     public let service: String
     /// Logs with `task_id` and `attempt` in the metadata.
-    public let logger: Logger
+    public var logger: Logger { taskLogger.logger }
+    let taskLogger: TaskLogger
     /// When the run times out.
     public let deadline: ContinuousClock.Instant
     let reportProgress: @Sendable (Double, String?) async -> Void
@@ -22,10 +24,18 @@ public struct TaskContext: Sendable {
         taskID: String, attempt: Int, service: String, logger: Logger, deadline: ContinuousClock.Instant,
         reportProgress: @escaping @Sendable (Double, String?) async -> Void
     ) {
+        self.init(taskID: taskID, attempt: attempt, service: service, taskLogger: TaskLogger(ready: logger),
+                  deadline: deadline, reportProgress: reportProgress)
+    }
+
+    init(
+        taskID: String, attempt: Int, service: String, taskLogger: TaskLogger, deadline: ContinuousClock.Instant,
+        reportProgress: @escaping @Sendable (Double, String?) async -> Void
+    ) {
         self.taskID = taskID
         self.attempt = attempt
         self.service = service
-        self.logger = logger
+        self.taskLogger = taskLogger
         self.deadline = deadline
         self.reportProgress = reportProgress
     }
@@ -34,5 +44,41 @@ public struct TaskContext: Sendable {
     /// Frequent calls are cheap: the worker writes at most a few per second per task.
     public func progress(_ fraction: Double, _ message: String? = nil) async {
         await reportProgress(min(max(fraction.isFinite ? fraction : 0, 0), 1), message)
+    }
+}
+
+/// A run's logger with `task_id` and `attempt` in its metadata, made on first use: setting
+/// metadata re-renders the handler's metadata text each time, work a no-op task that never
+/// logs need not pay for (a few percent of the worker's CPU per task).
+final class TaskLogger: Sendable {
+    private let made: Mutex<Logger?>
+    private let base: Logger
+    private let taskID: String
+    private let attempt: Int
+
+    init(base: Logger, taskID: String, attempt: Int) {
+        self.base = base
+        self.taskID = taskID
+        self.attempt = attempt
+        made = Mutex(nil)
+    }
+
+    /// Wraps a logger that already carries its metadata.
+    init(ready logger: Logger) {
+        base = logger
+        taskID = ""
+        attempt = 0
+        made = Mutex(logger)
+    }
+
+    var logger: Logger {
+        made.withLock { made in
+            if let made { return made }
+            var logger = base
+            logger[metadataKey: "task_id"] = "\(taskID)"
+            logger[metadataKey: "attempt"] = "\(attempt)"
+            made = logger
+            return logger
+        }
     }
 }

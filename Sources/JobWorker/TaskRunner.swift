@@ -21,23 +21,21 @@ struct TaskRunner: Sendable {
     let logger: Logger
 
     func run(_ claim: TaskRunStore.Claim) async {
-        var logger = self.logger
-        logger[metadataKey: "task_id"] = "\(claim.taskID)"
-        logger[metadataKey: "attempt"] = "\(claim.attempt)"
+        let taskLogger = TaskLogger(base: logger, taskID: claim.taskID, attempt: claim.attempt)
         let started = ContinuousClock.now
-        let outcome = await execute(claim, logger: logger)
+        let outcome = await execute(claim, taskLogger: taskLogger)
         metrics.record(service: claim.service, outcome: WorkerMetrics.label(outcome), duration: .now - started)
         do {
             let recorded = try await store.complete(taskID: claim.taskID, workerID: workerID, attempt: claim.attempt, outcome: outcome)
-            if !recorded { logger.warning("run ended after the task was taken from this worker; outcome dropped") }
+            if !recorded { taskLogger.logger.warning("run ended after the task was taken from this worker; outcome dropped") }
         } catch {
             // The lease runs out and the reaper retries the task: nothing is lost.
-            logger.error("cannot record the outcome; the lease will expire and the task be retried", metadata: ["error": "\(error)"])
+            taskLogger.logger.error("cannot record the outcome; the lease will expire and the task be retried", metadata: ["error": "\(error)"])
         }
         statistics.record(outcome)
     }
 
-    private func execute(_ claim: TaskRunStore.Claim, logger: Logger) async -> TaskRunStore.Outcome {
+    private func execute(_ claim: TaskRunStore.Claim, taskLogger: TaskLogger) async -> TaskRunStore.Outcome {
         guard let entry = registry.entry(claim.service) else {
             return .failed(message: "no function is registered for service \(claim.service) on worker \(workerID)")
         }
@@ -46,8 +44,8 @@ struct TaskRunner: Sendable {
         let maxAttempts = min(claim.maxAttempts, entry.options.maxAttempts ?? .max)
         let deadline = ContinuousClock.now + timeout
         let context = TaskContext(
-            taskID: claim.taskID, attempt: claim.attempt, service: claim.service, logger: logger, deadline: deadline,
-            reportProgress: progressReporter(claim, logger: logger))
+            taskID: claim.taskID, attempt: claim.attempt, service: claim.service, taskLogger: taskLogger, deadline: deadline,
+            reportProgress: progressReporter(claim, taskLogger: taskLogger))
         let condition = Array(claim.condition.utf8)
         let result = await runWithDeadline(deadline) { try await entry.run(condition, context) }
 
@@ -79,7 +77,7 @@ struct TaskRunner: Sendable {
     }
 
     /// Writes progress at most every 250 ms per run (and always the final 1.0).
-    private func progressReporter(_ claim: TaskRunStore.Claim, logger: Logger) -> @Sendable (Double, String?) async -> Void {
+    private func progressReporter(_ claim: TaskRunStore.Claim, taskLogger: TaskLogger) -> @Sendable (Double, String?) async -> Void {
         let last = Mutex<ContinuousClock.Instant?>(nil)
         let store = store, workerID = workerID
         return { fraction, message in
@@ -93,7 +91,7 @@ struct TaskRunner: Sendable {
             do {
                 try await store.progress(taskID: claim.taskID, workerID: workerID, attempt: claim.attempt, fraction: fraction, message: message)
             } catch {
-                logger.warning("cannot record progress", metadata: ["error": "\(error)"])
+                taskLogger.logger.warning("cannot record progress", metadata: ["error": "\(error)"])
             }
         }
     }

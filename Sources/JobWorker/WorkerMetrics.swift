@@ -1,6 +1,7 @@
 import CoreMetrics
 import Metrics
 import Prometheus
+import Synchronization
 import JobStore
 
 /// The worker's Prometheus metrics, through swift-metrics with swift-prometheus as backend:
@@ -17,6 +18,7 @@ import JobStore
 public final class WorkerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    private let handleCache = Mutex<[HandleKey: Handles]>([:])
 
     /// Run-time buckets from 5 ms to an hour: tasks range from no-ops to long batch work.
     static let durationBuckets: [Duration] = [
@@ -34,16 +36,44 @@ public final class WorkerMetrics: Sendable {
 
     /// Records one run of `service` that ended with `outcome` after `duration`.
     func record(service: String, outcome: String, duration: Duration) {
-        let dimensions = [("service", service)]
-        Counter(label: "jobworker_tasks_run_total", dimensions: dimensions, factory: factory).increment()
-        if outcome == "retry" || outcome == "failed" {
-            Counter(label: "jobworker_tasks_failed_total", dimensions: dimensions, factory: factory).increment()
-        }
-        Counter(label: "jobworker_tasks_outcome_total", dimensions: dimensions + [("outcome", outcome)], factory: factory)
-            .increment()
+        let metrics = handles(service: service, outcome: outcome)
+        metrics.runs.increment()
+        metrics.failures?.increment()
+        metrics.outcomes.increment()
         let (seconds, attoseconds) = duration.components
-        Timer(label: "jobworker_task_duration_seconds", dimensions: dimensions, factory: factory)
-            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        metrics.durations.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// The metrics one (service, outcome) pair records into.
+    private struct Handles: Sendable {
+        let runs: CoreMetrics.Counter
+        let failures: CoreMetrics.Counter?
+        let outcomes: CoreMetrics.Counter
+        let durations: CoreMetrics.Timer
+    }
+
+    /// Made once per (service, outcome): making a metric looks it up in the registry and checks
+    /// its name, work that a no-op task should not repeat.
+    private func handles(service: String, outcome: String) -> Handles {
+        handleCache.withLock { cache in
+            let key = HandleKey(service: service, outcome: outcome)
+            if let made = cache[key] { return made }
+            let dimensions = [("service", service)]
+            let made = Handles(
+                runs: Counter(label: "jobworker_tasks_run_total", dimensions: dimensions, factory: factory),
+                failures: outcome == "retry" || outcome == "failed"
+                    ? Counter(label: "jobworker_tasks_failed_total", dimensions: dimensions, factory: factory) : nil,
+                outcomes: Counter(
+                    label: "jobworker_tasks_outcome_total", dimensions: dimensions + [("outcome", outcome)], factory: factory),
+                durations: Timer(label: "jobworker_task_duration_seconds", dimensions: dimensions, factory: factory))
+            cache[key] = made
+            return made
+        }
+    }
+
+    private struct HandleKey: Hashable {
+        let service: String
+        let outcome: String
     }
 
     /// The exposition text, with the gauges set to the current values.
