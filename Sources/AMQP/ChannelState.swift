@@ -12,6 +12,8 @@ final class ChannelState {
     let number: UInt16
     let role: Role
     var tracker = ConfirmTracker()
+    /// Acks of a consumer channel waiting for the end of the loop's turn.
+    var acks = AckCoalescer()
 
     init(number: UInt16, role: Role) {
         self.number = number

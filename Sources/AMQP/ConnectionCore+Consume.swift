@@ -22,6 +22,7 @@ extension ConnectionCore {
     /// requeues what it had delivered and was not acknowledged). Its stream finishes normally.
     func cancelConsumer(channel number: UInt16) {
         guard case .consumer(let sink)? = channels[number]?.role, terminal == nil else { return }
+        flushAcks(channel: number)  // what was acked before the cancel is not redelivered
         defer { pool.recycle() }
         _ = amqp_basic_cancel(connection, number, pool.bytes(sink.consumerTag))
         if (try? check(amqp_get_rpc_reply(connection), call: "basic.cancel", channel: number)) != nil {
@@ -29,10 +30,43 @@ extension ConnectionCore {
         }
     }
 
-    /// Sends ack, nack or reject for `tag` on `channel`.
+    /// Acknowledges `tag` on `channel`: an ack alone waits for the end of the loop's turn
+    /// (``flushAcks()``), to go out with the others as one `multiple` ack; nack, reject and an
+    /// ack with `multiple` are sent at once.
     func acknowledge(_ tag: UInt64, _ kind: ChannelHandle.Acknowledgement, channel: UInt16) throws(AMQPError) {
         if let terminal { throw terminal }
-        guard channels[channel] != nil else { throw .channelClosed(code: 0, text: "channel \(channel) is closed") }
+        guard let state = channels[channel] else { throw .channelClosed(code: 0, text: "channel \(channel) is closed") }
+        switch kind {
+        case .ack(multiple: false):
+            state.acks.requestAck(tag)
+            channelsWithAcks.insert(channel)
+            return
+        case .ack(multiple: true), .nack(multiple: true, _): state.acks.settled(through: tag)
+        case .nack(multiple: false, _), .reject: state.acks.settled(tag)
+        }
+        try send(tag, kind, channel: channel)
+    }
+
+    /// Sends the acks requested during this turn of the loop, per channel as few frames as
+    /// ``AckCoalescer`` allows.
+    func flushAcks() {
+        let numbers = channelsWithAcks
+        channelsWithAcks = []
+        for number in numbers.sorted() { flushAcks(channel: number) }
+    }
+
+    private func flushAcks(channel number: UInt16) {
+        guard terminal == nil, let state = channels[number], state.acks.hasPending else { return }
+        let (through, singles) = state.acks.flush()
+        do throws(AMQPError) {
+            if let through { try send(through, .ack(multiple: true), channel: number) }
+            for tag in singles { try send(tag, .ack(multiple: false), channel: number) }
+        } catch {
+            // send() has ended the connection: the broker requeues what was not acknowledged.
+        }
+    }
+
+    private func send(_ tag: UInt64, _ kind: ChannelHandle.Acknowledgement, channel: UInt16) throws(AMQPError) {
         let status: Int32 = switch kind {
         case .ack(let multiple): amqp_basic_ack(connection, channel, tag, multiple ? 1 : 0)
         case .nack(let multiple, let requeue): amqp_basic_nack(connection, channel, tag, multiple ? 1 : 0, requeue ? 1 : 0)

@@ -27,6 +27,8 @@ final class ConnectionCore {
     let endpoint: String
     let pool = CPool()
     var channels: [UInt16: ChannelState] = [:]
+    /// Consumer channels with acks to send at the end of this turn of the loop.
+    var channelsWithAcks: Set<UInt16> = []
     var publisherChannels: [Int: UInt16] = [:]
     var pendingBatches: [Int: PendingBatch] = [:]
     var nextBatchID = 0
@@ -85,6 +87,7 @@ final class ConnectionCore {
                 }
             }
             if terminal != nil { break }
+            flushAcks()
             readAvailableFrames()
             checkHeartbeat()
             if terminal != nil || runner.hasCommands { continue }

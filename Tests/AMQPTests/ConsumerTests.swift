@@ -42,6 +42,42 @@ struct ConsumerTests {
         }
     }
 
+    @Test("acks from many tasks go out coalesced; a held delivery is never acked by them")
+    func coalescedAcks() async throws {
+        try await Broker.withConnection { connection in
+            let queue = TestRabbitMQ.uniqueName("acks")
+            let total = 200
+            try await fill(connection, queue, count: total)
+            defer { Task { _ = try? await connection.deleteQueue(queue) } }
+            let consumer = try await connection.consume(queue: queue, prefetch: UInt16(total))
+            let deliveries = try await consumer.first(total)
+            let held = deliveries[37]
+            // Acked concurrently, as a worker's claims do, all but one, out of order and in
+            // waves: later flushes extend runs over tags an earlier flush acked alone (the
+            // broker closes the channel if a frame names a tag no longer outstanding).
+            var generator = SystemRandomNumberGenerator()
+            let order = deliveries.filter { $0.deliveryTag != held.deliveryTag }.shuffled(using: &generator)
+            for wave in stride(from: 0, to: order.count, by: 20) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for delivery in order[wave..<min(wave + 20, order.count)] { group.addTask { try await delivery.ack() } }
+                    try await group.waitForAll()
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // Closing the consumer requeues what is not acknowledged: exactly the held one.
+            await consumer.cancel()
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await connection.declareQueue(queue, passive: true).messageCount == 1)
+            let again = try await connection.consume(queue: queue, prefetch: 1)
+            let redelivered = try #require(try await again.first(1).first)
+            #expect(redelivered.redelivered && redelivered.body == held.body)
+            try await redelivered.ack()
+            await again.cancel()
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await connection.declareQueue(queue, passive: true).messageCount == 0)
+        }
+    }
+
     @Test("nack with requeue redelivers the message with the redelivered flag")
     func nackRequeue() async throws {
         try await Broker.withConnection { connection in
