@@ -53,17 +53,26 @@ import Testing
         let removed = watch.add(.now + .milliseconds(30)) { fired.withLock { $0.append("removed") } }
         let late = watch.add(.now + .seconds(600)) { fired.withLock { $0.append("late") } }
         watch.remove(removed)
-        try await Task.sleep(for: .milliseconds(300))
+        // Polled, not slept: on a loaded machine the ticker may run late. "removed" was due in
+        // the same tick as "soon", so it would have fired with it.
+        try await Self.waitUntil { fired.withLock { $0.count } >= 1 }
         #expect(fired.withLock { $0 } == ["soon"])
         #expect(watch.count == 1)
         watch.remove(late)  // and its ticker ends at the next tick
         // A watch whose ticker ended (nothing left) starts again on the next registration.
         let idle = DeadlineWatch(tick: .milliseconds(10))
         _ = idle.add(.now) { fired.withLock { $0.append("first") } }
-        try await Task.sleep(for: .milliseconds(200))
+        try await Self.waitUntil { idle.count == 0 }
+        try await Task.sleep(for: .milliseconds(100))  // a few ticks: the ticker ends
         _ = idle.add(.now + .milliseconds(20)) { fired.withLock { $0.append("second") } }
-        try await Task.sleep(for: .milliseconds(300))
+        try await Self.waitUntil { fired.withLock { $0.count } >= 3 }
         #expect(fired.withLock { $0 } == ["soon", "first", "second"])
         #expect(idle.count == 0)
+    }
+
+    /// Polls `condition` every 10 ms for up to 30 s.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     }
 }
