@@ -11,10 +11,26 @@ public struct TaskID: Hashable, Sendable, CustomStringConvertible {
         self.rawValue = rawValue
     }
 
-    /// A fresh id for a task of `service`.
+    /// A fresh id for a task of `service`: a version 7 UUID (RFC 9562), whose first 48 bits
+    /// are the Unix time in milliseconds and the other 74 free bits random. Ids of one service
+    /// then sort by creation time, so the primary key of `tasks` grows at its right edge instead
+    /// of taking every new id on a random page of a 10 million entry index (cold pages, and a
+    /// full-page image in the WAL for the first change of each after a checkpoint).
     public init(service: ServiceName) {
-        var uuid = UUID().uuid
-        let hex = withUnsafeBytes(of: &uuid) { Self.hex($0) }
+        self.init(service: service, now: Date())
+    }
+
+    /// An id for a task of `service` created at `now` (tests give the time).
+    public init(service: ServiceName, now: Date) {
+        let milliseconds = UInt64(max(0, now.timeIntervalSince1970 * 1_000))
+        var bytes = (0..<6).map { UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64($0))) }
+        var generator = SystemRandomNumberGenerator()
+        var random = (generator.next() as UInt64, generator.next() as UInt16)
+        withUnsafeBytes(of: &random.0) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: &random.1) { bytes.append(contentsOf: $0) }
+        bytes[6] = 0x70 | (bytes[6] & 0x0f)  // version 7
+        bytes[8] = 0x80 | (bytes[8] & 0x3f)  // variant 10
+        let hex = bytes.withUnsafeBytes { Self.hex($0) }
         rawValue = "ts_\(service.rawValue)_\(hex)"
     }
 

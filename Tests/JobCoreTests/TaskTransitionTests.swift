@@ -1,3 +1,4 @@
+import Foundation
 import JobCore
 import Testing
 
@@ -51,6 +52,22 @@ import Testing
 }
 
 @Suite struct TaskIDTests {
+    @Test func freshIdsAreVersion7UUIDsThatSortByCreationTime() throws {
+        let echo = try #require(ServiceName("echo"))
+        let start = Date(timeIntervalSince1970: 1_795_000_000.5)  // exact in binary
+        // Two milliseconds apart (one apart, rounding could put two in the same millisecond).
+        let ids = (0..<1_000).map { TaskID(service: echo, now: start.addingTimeInterval(Double($0) / 500)) }
+        #expect(ids.map(\.rawValue) == ids.map(\.rawValue).sorted(), "in creation order")
+        #expect(Set(ids).count == ids.count)
+        let hex = Array(ids[0].rawValue.suffix(32))
+        #expect(String(hex.prefix(12)) == String(UInt64(1_795_000_000_500), radix: 16).leftPadded(to: 12))
+        #expect(hex[12] == "7", "version 7")
+        #expect("89ab".contains(hex[16]), "RFC 9562 variant")
+        // Within one millisecond the rest is random.
+        let same = (0..<100).map { _ in TaskID(service: echo, now: start) }
+        #expect(Set(same).count == 100)
+    }
+
     @Test func freshIdsHaveTheContractShape() throws {
         let id = TaskID(service: try #require(ServiceName("echo")))
         #expect(id.rawValue.hasPrefix("ts_echo_"))
@@ -104,5 +121,11 @@ import Testing
         let policy = RetryPolicy(maxAttempts: 3, base: 1, maximum: 10)
         #expect(policy.allowsRetry(afterAttempt: 2))
         #expect(!policy.allowsRetry(afterAttempt: 3))
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }
