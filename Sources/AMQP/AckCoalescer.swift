@@ -6,6 +6,8 @@
 /// back past the turn, so an unsettled delivery never delays the acks of later ones.
 ///
 /// Owner thread only (``ConnectionCore``); tags are the channel's delivery tags, 1, 2, 3, ...
+/// Tags settled above a delivery still held are remembered until it is settled: a delivery the
+/// application never settles (a bug: the broker too keeps it unacknowledged) keeps them all.
 struct AckCoalescer {
     /// Every delivery tag up to here is settled.
     private(set) var settledThrough: UInt64 = 0
@@ -17,9 +19,10 @@ struct AckCoalescer {
     /// True when ``flush()`` has acks to send.
     var hasPending: Bool { !pending.isEmpty }
 
-    /// An ack of `tag` alone, to send at the next flush.
+    /// An ack of `tag` alone, to send at the next flush. A tag already settled is ignored:
+    /// acking it again would name a tag the broker no longer has (406, channel closed).
     mutating func requestAck(_ tag: UInt64) {
-        if tag > settledThrough { pending.insert(tag) }
+        if tag > settledThrough, !settledAbove.contains(tag) { pending.insert(tag) }
     }
 
     /// `tag` was settled on the wire by itself (a nack, a reject, an ack sent at once).

@@ -76,6 +76,7 @@ extension ConnectionCore {
     /// Closes a channel from our side (consumer cancel, publisher close).
     func closeChannel(_ number: UInt16) {
         guard channels[number] != nil, terminal == nil else { return }
+        flushAcks(channel: number)
         let reply = amqp_channel_close(connection, number, Int32(AMQP_REPLY_SUCCESS))
         channelEnded(number, error: .closedByClient)
         try? check(reply, call: "amqp_channel_close", channel: number)

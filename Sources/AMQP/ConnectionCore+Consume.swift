@@ -36,13 +36,18 @@ extension ConnectionCore {
     func acknowledge(_ tag: UInt64, _ kind: ChannelHandle.Acknowledgement, channel: UInt16) throws(AMQPError) {
         if let terminal { throw terminal }
         guard let state = channels[channel] else { throw .channelClosed(code: 0, text: "channel \(channel) is closed") }
-        switch kind {
-        case .ack(multiple: false):
+        if case .ack(multiple: false) = kind {
             state.acks.requestAck(tag)
             channelsWithAcks.insert(channel)
             return
+        }
+        // Acks requested before go first, while `tag` still counts as unsettled: the wire keeps
+        // the application's order (a nack with `multiple` must not requeue a delivery acked a
+        // moment ago, and no `multiple` ack may pass over `tag` before its own frame is sent).
+        flushAcks(channel: channel)
+        switch kind {
         case .ack(multiple: true), .nack(multiple: true, _): state.acks.settled(through: tag)
-        case .nack(multiple: false, _), .reject: state.acks.settled(tag)
+        default: state.acks.settled(tag)
         }
         try send(tag, kind, channel: channel)
     }
@@ -55,7 +60,7 @@ extension ConnectionCore {
         for number in numbers.sorted() { flushAcks(channel: number) }
     }
 
-    private func flushAcks(channel number: UInt16) {
+    func flushAcks(channel number: UInt16) {
         guard terminal == nil, let state = channels[number], state.acks.hasPending else { return }
         let (through, singles) = state.acks.flush()
         do throws(AMQPError) {
@@ -83,6 +88,7 @@ extension ConnectionCore {
     /// `.unknown(.closedByClient)`.
     func close() {
         guard terminal == nil else { return }
+        flushAcks()  // acks already reported as done reach the broker
         let reply = amqp_connection_close(connection, Int32(AMQP_REPLY_SUCCESS))
         if reply.reply_type != AMQP_RESPONSE_NORMAL {
             logger.debug("AMQP connection.close got no clean reply")

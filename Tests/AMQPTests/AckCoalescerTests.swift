@@ -51,6 +51,17 @@ import Testing
         #expect(acks.settledThrough == 5)
     }
 
+    @Test func aSecondAckOfOneTagSendsNothing() {
+        var acks = AckCoalescer()
+        acks.requestAck(2)
+        #expect(acks.flush() == (through: nil, singles: [2]))
+        acks.requestAck(2)  // RabbitMQ would close the channel on a second ack of 2
+        #expect(acks.flush() == (through: nil, singles: []))
+        acks.requestAck(1)
+        acks.requestAck(1)
+        #expect(acks.flush() == (through: 1, singles: []))
+    }
+
     @Test func aMultipleAckFromTheCallerSettlesEverythingBelow() {
         var acks = AckCoalescer()
         acks.requestAck(2)
