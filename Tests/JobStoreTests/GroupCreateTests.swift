@@ -83,4 +83,26 @@ import TestSupport
             await pool.close()
         }
     }
+
+    /// Concurrent bulk creates that share one idempotency key, each with a task without a key:
+    /// a statement that skips the shared task (another request committed it after the
+    /// statement's snapshot) still commits its other task and answers with the first one's id.
+    @Test func concurrentBulkCreatesSharingAKeyAllSucceed() async throws {
+        try await TestPostgres.withMigratedDatabase { db in
+            let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 8), logger: Self.logger)
+            let store = TaskStore(pool: pool)
+            let answers = try await withThrowingTaskGroup(of: [String].self) { group in
+                for n in 0..<24 {
+                    group.addTask { try await store.create([Self.task("{}", key: "shared"), Self.task(#"{"n":\#(n)}"#)], owner: "alice") }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            #expect(answers.count == 24)
+            #expect(Set(answers.map { $0[0] }).count == 1, "every request names the one shared task")
+            #expect(Set(answers.map { $0[1] }).count == 24)
+            let stored = try await pool.query("SELECT count(*) FILTER (WHERE idempotency_key = 'shared'), count(*) FROM tasks")[0]
+            #expect(try stored.decode(0, as: Int.self) == 1 && stored.decode(1, as: Int.self) == 25)
+            await pool.close()
+        }
+    }
 }

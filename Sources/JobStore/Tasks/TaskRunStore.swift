@@ -86,15 +86,16 @@ public struct TaskRunStore: Sendable {
     ///   longer holds (rescued by the reaper, or deleted): both should stop.
     public func renewLeases(taskIDs: [String], workerID: String, leaseSeconds: Double) async throws -> (cancel: [String], lost: [String]) {
         guard !taskIDs.isEmpty else { return ([], []) }
-        // The rows are locked in primary-key order first, the order batch completions take
-        // them in: a plain multi-row UPDATE may lock them in table order and deadlock with a
-        // completion of the same tasks (seen under load: a second lost to deadlock_timeout).
+        // The rows are locked in id order first (byte order, as `completeBatch` sorts them in
+        // Swift, whatever the database's collation), the order batch completions take them in:
+        // a plain multi-row UPDATE may lock them in table order and deadlock with a completion
+        // of the same tasks (seen under load: a second lost to deadlock_timeout each time).
         let rows = try await pool.query(("""
             UPDATE tasks SET lease_until = now() + make_interval(secs => \(leaseSeconds))
             FROM (
                 SELECT task_id FROM tasks
                 WHERE task_id = ANY(\(taskIDs)) AND (worker_id = \(workerID) AND status = 'running') IS TRUE
-                ORDER BY task_id FOR NO KEY UPDATE
+                ORDER BY task_id COLLATE "C" FOR NO KEY UPDATE
             ) held
             WHERE tasks.task_id = held.task_id
             RETURNING tasks.task_id, tasks.cancel_requested

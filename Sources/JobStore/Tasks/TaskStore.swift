@@ -46,16 +46,28 @@ public struct TaskStore: Sendable {
     /// Creates `tasks` (each with its owner) in one statement, all or nothing.
     func createAll(_ tasks: [OwnedTask]) async throws -> [String] {
         // One statement: the CTEs insert tasks, events and outbox rows together. A concurrent
-        // request with the same idempotency key can make this statement skip a row (ON CONFLICT)
-        // without seeing its id yet (snapshot); running it again then finds it.
-        for _ in 0..<3 {
-            let ids = try await createOnce(tasks)
-            if let ids { return ids }
+        // request with the same idempotency key can make this statement skip a row (ON CONFLICT
+        // waits for that request to commit) without seeing its id (the statement's snapshot is
+        // older); the rest of the statement is committed. A new statement sees the id. (Running
+        // the whole create again, as before, inserted the committed tasks a second time: a
+        // primary-key error for a create that had succeeded.)
+        var ids = try await createOnce(tasks)
+        for (index, id) in ids.enumerated() where id == nil {
+            guard let key = tasks[index].task.idempotencyKey else { continue }
+            ids[index] = try await pool.query("""
+                SELECT task_id FROM tasks WHERE owner = \(tasks[index].owner) AND idempotency_key = \(key)
+                """).first?.decode(0, as: String.self)
         }
-        throw PostgresError(code: .server, message: "idempotency key conflict did not settle", sqlState: .serializationFailure)
+        guard !ids.contains(nil) else {
+            // The other request's task is gone again (deleted in between): the client may retry.
+            throw PostgresError(code: .server, message: "idempotency key conflict did not settle", sqlState: .serializationFailure)
+        }
+        return ids.compactMap { $0 }
     }
 
-    private func createOnce(_ owned: [OwnedTask]) async throws -> [String]? {
+    /// One create statement; nil for a task skipped because another request committed the same
+    /// idempotency key after this statement's snapshot was taken.
+    private func createOnce(_ owned: [OwnedTask]) async throws -> [String?] {
         let tasks = owned.map(\.task)
         let handoffSeconds = handoff?.windowSeconds ?? 0
         let rows = try await pool.query("""
@@ -110,7 +122,7 @@ public struct TaskStore: Sendable {
             }
         }
         if let handoff, !handedOff.isEmpty { handoff.committed(handedOff) }
-        return ids.contains(nil) ? nil : ids.compactMap { $0 }
+        return ids
     }
 }
 
