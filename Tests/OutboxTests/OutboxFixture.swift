@@ -60,7 +60,7 @@ struct OutboxFixture {
     /// A handoff publishing through `connection` (default: the fixture's).
     func handoff(windowSeconds: Double, connection: ReconnectingConnection? = nil) -> HandoffPublisher {
         HandoffPublisher(
-            outbox: OutboxStore(pool: pool), amqp: connection ?? amqp, topology: topology,
+            outbox: OutboxStore(pool: pool, batchingRemovals: true), amqp: connection ?? amqp, topology: topology,
             services: [ServiceDefinition(name: "echo")], windowSeconds: windowSeconds, logger: Self.logger)
     }
 
