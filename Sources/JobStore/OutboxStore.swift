@@ -29,7 +29,7 @@ public struct OutboxStore: Sendable {
         self.pool = pool
         removals = batchingRemovals
             ? GroupCommit(maxBatch: 64, maxInFlight: 1) { batches in
-                try await OutboxStore(pool: pool).delete(batches.flatMap { $0 })
+                try await Self.delete(batches.flatMap { $0 }, pool: pool)
                 return batches.map { _ in () }
             }
             : nil
@@ -96,10 +96,10 @@ public struct OutboxStore: Sendable {
     /// (`USING`) or PostgreSQL would not run it.
     public func removePublished(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
-        if let removals { try await removals.submit(ids) } else { try await delete(ids) }
+        if let removals { try await removals.submit(ids) } else { try await Self.delete(ids, pool: pool) }
     }
 
-    private func delete(_ ids: [Int64]) async throws {
+    private static func delete(_ ids: [Int64], pool: PostgresPool) async throws {
         // Planned at each call: a generic plan made while the outbox was small scans all of it,
         // comparing every row with every id, once a burst has filled it.
         _ = try await pool.query(("""

@@ -33,8 +33,7 @@ struct OutboxFixture {
 
     func relay(batchSize: Int = 500) -> OutboxRelay {
         var relay = OutboxRelay(
-            store: OutboxStore(pool: pool), amqp: amqp, database: db.configuration, topology: topology,
-            services: [ServiceDefinition(name: "echo")], logger: Self.logger)
+            store: OutboxStore(pool: pool), publisher: publisher(amqp), database: db.configuration, logger: Self.logger)
         relay.batchSize = batchSize
         return relay
     }
@@ -57,11 +56,16 @@ struct OutboxFixture {
         }
     }
 
+    /// A publisher of echo tasks through `connection`.
+    func publisher(_ connection: ReconnectingConnection) -> TaskPublisher {
+        TaskPublisher(amqp: connection, topology: topology, services: [ServiceDefinition(name: "echo")], logger: Self.logger)
+    }
+
     /// A handoff publishing through `connection` (default: the fixture's).
     func handoff(windowSeconds: Double, connection: ReconnectingConnection? = nil) -> HandoffPublisher {
         HandoffPublisher(
-            outbox: OutboxStore(pool: pool, batchingRemovals: true), amqp: connection ?? amqp, topology: topology,
-            services: [ServiceDefinition(name: "echo")], windowSeconds: windowSeconds, logger: Self.logger)
+            publisher: publisher(connection ?? amqp), outbox: OutboxStore(pool: pool, batchingRemovals: true),
+            windowSeconds: windowSeconds, logger: Self.logger)
     }
 
     /// Creates `count` started echo tasks in bulks of up to 1,000 through `store` (default: one

@@ -1,5 +1,3 @@
-import AMQP
-import JobConfig
 import JobStore
 import Logging
 import ServiceLifecycle
@@ -32,18 +30,13 @@ public final class HandoffPublisher: Service, TaskHandoff {
     }
 
     /// - Parameters:
+    ///   - publisher: shared with the relay (and so are its declared queues).
+    ///   - outbox: where the published entries are removed (with `batchingRemovals` in a server).
     ///   - windowSeconds: how long the relay leaves a handed-off entry alone (> 1).
     ///   - maxInFlight: batches waiting for their confirms at once.
-    public convenience init(outbox: OutboxStore, amqp: ReconnectingConnection, topology: JobTopology,
-                            services: [ServiceDefinition], windowSeconds: Double = 5, logger: Logger) {
-        self.init(
-            publisher: TaskPublisher(amqp: amqp, topology: topology, services: services, logger: logger),
-            outbox: outbox, windowSeconds: windowSeconds, logger: logger)
-    }
-
-    /// A handoff that shares `publisher` (and its declared queues) with the relay.
-    init(publisher: TaskPublisher, outbox: OutboxStore, windowSeconds: Double = 5, maxInFlight: Int = 64,
-         bufferedBatches: Int = 1_024, logger: Logger) {
+    ///   - bufferedBatches: committed batches waiting to be published; beyond, they are dropped.
+    public init(publisher: TaskPublisher, outbox: OutboxStore, windowSeconds: Double = 5, maxInFlight: Int = 64,
+                bufferedBatches: Int = 1_024, logger: Logger) {
         self.publisher = publisher
         self.outbox = outbox
         self.windowSeconds = windowSeconds
@@ -77,7 +70,7 @@ public final class HandoffPublisher: Service, TaskHandoff {
     }
 
     private func publishAndRemove(_ entries: [OutboxStore.Entry]) async {
-        guard await publisher.amqp.isConnected else { return }
+        // Without a connection every outcome is `.notSent`: nothing is removed.
         let confirmed = await publisher.publish(entries)
         let ids = zip(entries, confirmed).compactMap { $1 ? $0.outboxID : nil }
         do {

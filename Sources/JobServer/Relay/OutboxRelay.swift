@@ -20,15 +20,8 @@ public struct OutboxRelay: Service {
     let database: PostgresConfiguration
     let logger: Logger
 
-    public init(store: OutboxStore, amqp: ReconnectingConnection, database: PostgresConfiguration,
-                topology: JobTopology, services: [ServiceDefinition], logger: Logger) {
-        self.init(
-            store: store, publisher: TaskPublisher(amqp: amqp, topology: topology, services: services, logger: logger),
-            database: database, logger: logger)
-    }
-
-    /// A relay that shares `publisher` (and its declared queues) with the handoff.
-    init(store: OutboxStore, publisher: TaskPublisher, database: PostgresConfiguration, logger: Logger) {
+    /// - Parameter publisher: shared with the handoff (and so are its declared queues).
+    public init(store: OutboxStore, publisher: TaskPublisher, database: PostgresConfiguration, logger: Logger) {
         self.store = store
         self.publisher = publisher
         self.database = database

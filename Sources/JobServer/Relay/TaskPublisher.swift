@@ -8,14 +8,15 @@ import Synchronization
 /// handoff of freshly created tasks. Declares a task's queue (`jobs.<service>[.<tag>]`) the
 /// first time it sees it; a returned message (no queue bound, e.g. deleted by an operator)
 /// forgets its queue, so the next batch declares it again.
-final class TaskPublisher: Sendable {
+public final class TaskPublisher: Sendable {
     let amqp: ReconnectingConnection
     let topology: JobTopology
     let sourceNames: [String: String]
     let logger: Logger
     private let declared = Mutex<Set<String>>([])
 
-    init(amqp: ReconnectingConnection, topology: JobTopology, services: [ServiceDefinition], logger: Logger) {
+    /// - Parameter services: the configured services, for each message's `source_name`.
+    public init(amqp: ReconnectingConnection, topology: JobTopology, services: [ServiceDefinition], logger: Logger) {
         self.amqp = amqp
         self.topology = topology
         self.sourceNames = Dictionary(services.map { ($0.name, $0.sourceName) }, uniquingKeysWith: { a, _ in a })
