@@ -24,7 +24,7 @@ public struct TaskContext: Sendable {
         taskID: String, attempt: Int, service: String, logger: Logger, deadline: ContinuousClock.Instant,
         reportProgress: @escaping @Sendable (Double, String?) async -> Void
     ) {
-        self.init(taskID: taskID, attempt: attempt, service: service, taskLogger: TaskLogger(ready: logger),
+        self.init(taskID: taskID, attempt: attempt, service: service, taskLogger: TaskLogger(base: logger, metadata: [:]),
                   deadline: deadline, reportProgress: reportProgress)
     }
 
@@ -51,32 +51,21 @@ public struct TaskContext: Sendable {
 /// metadata re-renders the handler's metadata text each time, work a no-op task that never
 /// logs need not pay for (a few percent of the worker's CPU per task).
 final class TaskLogger: Sendable {
-    private let made: Mutex<Logger?>
+    private let made = Mutex<Logger?>(nil)
     private let base: Logger
-    private let taskID: String
-    private let attempt: Int
+    private let metadata: Logger.Metadata
 
-    init(base: Logger, taskID: String, attempt: Int) {
+    /// `base` with `metadata` added, when first used.
+    init(base: Logger, metadata: Logger.Metadata) {
         self.base = base
-        self.taskID = taskID
-        self.attempt = attempt
-        made = Mutex(nil)
-    }
-
-    /// Wraps a logger that already carries its metadata.
-    init(ready logger: Logger) {
-        base = logger
-        taskID = ""
-        attempt = 0
-        made = Mutex(logger)
+        self.metadata = metadata
     }
 
     var logger: Logger {
         made.withLock { made in
             if let made { return made }
             var logger = base
-            logger[metadataKey: "task_id"] = "\(taskID)"
-            logger[metadataKey: "attempt"] = "\(attempt)"
+            for (key, value) in metadata { logger[metadataKey: key] = value }
             made = logger
             return logger
         }

@@ -21,7 +21,7 @@ struct TaskRunner: Sendable {
     let logger: Logger
 
     func run(_ claim: TaskRunStore.Claim) async {
-        let taskLogger = TaskLogger(base: logger, taskID: claim.taskID, attempt: claim.attempt)
+        let taskLogger = TaskLogger(base: logger, metadata: ["task_id": "\(claim.taskID)", "attempt": "\(claim.attempt)"])
         let started = ContinuousClock.now
         let outcome = await execute(claim, taskLogger: taskLogger)
         metrics.record(service: claim.service, outcome: WorkerMetrics.label(outcome), duration: .now - started)
