@@ -31,8 +31,9 @@ public struct TaskStore: Sendable {
     }
 
     /// Creates `tasks` in one transaction (all or nothing) with their creation events and, for
-    /// started tasks, their outbox entries (handed to ``handoff`` after the commit when due). A task whose `idempotencyKey` the owner used before
-    /// is not created again: its first task's id is returned in its place.
+    /// started tasks, their outbox entries (handed to ``handoff`` after the commit when due). A
+    /// task whose `idempotencyKey` the owner used before is not created again: its first task's
+    /// id is returned in its place.
     ///
     /// - Returns: one id per input, in input order.
     /// - Throws: `PostgresError` (the caller maps it; nothing is stored then).
