@@ -62,4 +62,35 @@ import TestSupport
             }
         }
     }
+
+    @Test func aBatchThatWaitedHalfTheWindowIsLeftToTheRelay() async throws {
+        try await TestRabbitMQ.withBroker {
+            try await TestPostgres.withMigratedDatabase { db in
+                let fixture = try OutboxFixture(db: db)
+                let observer = try await fixture.observe()
+                let handoff = fixture.handoff(windowSeconds: 2)
+                let store = TaskStore(pool: fixture.pool, handoff: handoff)
+                // Committed while the handoff does not run yet: the batch waits in its buffer.
+                let ids = try await fixture.createTasks(10, store: store)
+                try await Task.sleep(for: .milliseconds(1_200))  // more than half the window
+                let published = try await fixture.running([]) {
+                    // Connected first: a handoff without a connection would remove nothing anyway.
+                    while await !fixture.amqp.isConnected { try await Task.sleep(for: .milliseconds(20)) }
+                    let handing = Task { await handoff.run() }  // cancelled below
+                    defer { handing.cancel() }
+                    try await Task.sleep(for: .milliseconds(500))
+                    #expect(try await OutboxStore(pool: fixture.pool).backlog() == 10,
+                            "the handoff dropped the stale batch and removed nothing")
+                    // The relay publishes it once the window is over.
+                    let relay = fixture.relay()
+                    let relaying = Task { try await relay.run() }  // cancelled below
+                    defer { relaying.cancel() }
+                    #expect(try await fixture.waitForEmptyOutbox(seconds: 60))
+                    return try await fixture.drainMessageIDs(observer, count: ids.count)
+                }
+                #expect(published.sorted() == ids.sorted(), "each task once, by the relay")
+                await fixture.close(observer: observer)
+            }
+        }
+    }
 }
