@@ -21,6 +21,22 @@ struct OutboxFixture {
         return logger
     }()
 
+    /// Runs `body` with a fixture over a fresh migrated database and the shared (or, for a test
+    /// that stops the broker, an exclusive) broker, and the name of a queue observing what is
+    /// published (``observe()``); cleans up after.
+    static func withObserved(exclusiveBroker: Bool = false,
+                             _ body: @escaping (OutboxFixture, String) async throws -> Void) async throws {
+        let run = {
+            try await TestPostgres.withMigratedDatabase { db in
+                let fixture = try OutboxFixture(db: db)
+                let observer = try await fixture.observe()
+                try await body(fixture, observer)
+                await fixture.close(observer: observer)
+            }
+        }
+        if exclusiveBroker { try await TestRabbitMQ.withExclusiveBroker(run) } else { try await TestRabbitMQ.withBroker(run) }
+    }
+
     init(db: TestPostgres.Database) throws {
         self.db = db
         pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 6), logger: Self.logger)
