@@ -1,4 +1,5 @@
 import CRabbitMQ
+import PosixIO
 
 extension ConnectionCore {
     /// Dispatches one frame read by the loop. Decoded data lives in librabbitmq's buffers until
@@ -91,6 +92,7 @@ extension ConnectionCore {
 
     private func deliver(channel: UInt16, _ delivery: Delivery) {
         guard case .consumer(let sink)? = channels[channel]?.role else { return }
+        StageTrace.mark("amqp.delivered", [delivery.properties.messageID ?? ""])
         sink.continuation.yield(delivery)
     }
 

@@ -1,4 +1,5 @@
 import CRabbitMQ
+import PosixIO
 
 extension ConnectionCore {
     /// Opens a confirm-mode channel for publisher `id` (`confirm.select`).
@@ -40,6 +41,7 @@ extension ConnectionCore {
                 continue
             }
             let status = send(message, channel: channel)
+            StageTrace.mark("amqp.sent", [message.properties.messageID ?? ""])
             guard status == AMQP_STATUS_OK.rawValue else {
                 let error = AMQPError.status(status, call: "amqp_basic_publish", endpoint: endpoint)
                 if batch.resolve(index, .notSent(error)) { pendingBatches[batchID] = nil }

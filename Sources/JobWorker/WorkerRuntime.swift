@@ -112,6 +112,7 @@ actor WorkerRuntime {
     // MARK: deliveries
 
     private func handle(_ delivery: Delivery) async {
+        StageTrace.mark("worker.handle", [delivery.properties.messageID ?? ""])
         guard state != .stopping else {
             try? await delivery.nack(requeue: true)
             return

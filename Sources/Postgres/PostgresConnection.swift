@@ -88,6 +88,8 @@ public actor PostgresConnection {
     public func query(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
         let handle = try openHandle(query.sql)
         defer { update(handle) }
+        StageTrace.markTasks("statement.begin")
+        defer { StageTrace.markTasks("statement.end") }
         return try handle.execute(query)
     }
 

@@ -1,5 +1,6 @@
 import JobStore
 import Logging
+import PosixIO
 import ServiceLifecycle
 
 /// Publishes the tasks this server has just created, right after their commit, so that a
@@ -71,7 +72,9 @@ public final class HandoffPublisher: Service, TaskHandoff {
 
     private func publishAndRemove(_ entries: [OutboxStore.Entry]) async {
         // Without a connection every outcome is `.notSent`: nothing is removed.
+        StageTrace.mark("handoff.publish", entries.map(\.taskID))
         let confirmed = await publisher.publish(entries)
+        StageTrace.mark("handoff.confirmed", entries.map(\.taskID))
         let ids = zip(entries, confirmed).compactMap { $1 ? $0.outboxID : nil }
         do {
             try await outbox.removePublished(ids)

@@ -1,4 +1,5 @@
 import JobCore
+import PosixIO
 import Postgres
 
 /// Claims and completions written in batches: one multi-row statement, one commit, for every
@@ -38,7 +39,9 @@ extension TaskRunStore {
 
         init(pool: PostgresPool) {
             let store = TaskRunStore(pool: pool, batching: false)
-            claims = GroupCommit(maxBatch: 256, maxInFlight: 2) { await store.claimBatch($0) }
+            claims = GroupCommit(maxBatch: 256, maxInFlight: 2) { requests in
+                await StageTrace.$tasks.withValue(requests.map(\.taskID)) { await store.claimBatch(requests) }
+            }
             completions = GroupCommit(maxBatch: 256, maxInFlight: 2) { await store.completeBatch($0) }
         }
     }

@@ -1,5 +1,6 @@
 import JobCore
 import Logging
+import PosixIO
 import Postgres
 
 /// All SQL for tasks, their events and their outbox entries. Every status change goes through a
@@ -71,7 +72,7 @@ public struct TaskStore: Sendable {
     private func createOnce(_ owned: [OwnedTask]) async throws -> [String?] {
         let tasks = owned.map(\.task)
         let handoffSeconds = handoff?.windowSeconds ?? 0
-        let rows = try await pool.query("""
+        let rows = try await StageTrace.$tasks.withValue(tasks.map(\.id.rawValue)) { try await pool.query("""
             WITH input AS (
                 SELECT * FROM unnest(\(tasks.map(\.id.rawValue)), \(tasks.map(\.service.rawValue)), \(tasks.map(\.condition)),
                     \(tasks.map(\.priority)), \(tasks.map { $0.tag ?? "" }), \(tasks.map(\.batch)), \(tasks.map(\.maxAttempts)),
@@ -109,7 +110,7 @@ public struct TaskStore: Sendable {
                     AND tasks.idempotency_key = NULLIF(input.idempotency_key, '') OFFSET 0
             ) earlier ON true
             ORDER BY input.ord
-            """)
+            """) }
         var ids: [String?] = []
         ids.reserveCapacity(rows.count)
         var handedOff: [OutboxStore.Entry] = []
