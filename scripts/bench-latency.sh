@@ -6,6 +6,8 @@
 # Release builds; loopback only; every process it starts is stopped by PID on exit.
 #
 #   scripts/bench-latency.sh [RATE] [SECONDS]     default 1000 tasks/s for 10 s
+#   BIN_DIR=DIR scripts/bench-latency.sh ...       jobserver and jobworker from DIR, not built here
+#                                                  (for A/B runs against another build)
 #
 # The marks cost a write(2) per task and stage: figures are a little slower than bench-whole's.
 set -euo pipefail
@@ -20,7 +22,7 @@ mkdir -p "$OUT"
 bring_up_services
 trap 'stack_stop; stop_services_started_here' EXIT
 trap 'exit 130' INT TERM
-build_release_products
+if [ -n "${BIN_DIR:-}" ]; then RELEASE_BIN="$BIN_DIR"; else build_release_products; fi
 swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole >/dev/null
 LOAD="$(swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole --show-bin-path)/WholePathLoad"
 

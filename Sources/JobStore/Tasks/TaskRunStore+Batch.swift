@@ -3,7 +3,9 @@ import PosixIO
 import Postgres
 
 /// Claims and completions written in batches: one multi-row statement, one commit, for every
-/// request that arrived while the previous batch was in flight (``GroupCommit``). Every row keeps
+/// claim and completion that arrived while the previous batches were in flight (``GroupCommit``);
+/// a commit flushes the WAL, and under load that flush is most of a statement's round trip, so
+/// the two kinds share statements rather than each having its own. Every row keeps
 /// the conditions of the single-row statement (claimable; fenced by worker id and attempt). If a
 /// batch fails as a whole (a deadlock, a result PostgreSQL refuses), each of its requests is
 /// retried alone, so one bad row cannot fail the others. Only the primary key serves these
@@ -32,116 +34,144 @@ extension TaskRunStore {
         }
     }
 
-    /// The two group commits of one store.
+    /// One write of a worker: a claim or a completion.
+    enum Write: Sendable {
+        case claim(ClaimRequest)
+        case completion(CompletionRequest)
+
+        var taskID: String {
+            switch self {
+            case .claim(let request): request.taskID
+            case .completion(let request): request.taskID
+            }
+        }
+    }
+
+    /// The outcome of one ``Write``, of the same kind.
+    enum WriteResult: Sendable {
+        case claim(Result<Claim?, any Error>)
+        case completion(Result<Bool, any Error>)
+    }
+
+    /// The group commit of one store. Claims and completions share it, so one statement (and one
+    /// commit that flushes the WAL) carries both the claims and the completions that arrived while
+    /// the previous statements ran, instead of one statement of each kind.
     final class Batches: Sendable {
-        let claims: GroupCommit<ClaimRequest, Result<Claim?, any Error>>
-        let completions: GroupCommit<CompletionRequest, Result<Bool, any Error>>
+        let writes: GroupCommit<Write, WriteResult>
 
         init(pool: PostgresPool) {
             let store = TaskRunStore(pool: pool, batching: false)
-            claims = GroupCommit(maxBatch: 256, maxInFlight: 2) { requests in
-                await StageTrace.$tasks.withValue(requests.map(\.taskID)) { await store.claimBatch(requests) }
+            writes = GroupCommit(maxBatch: 256, maxInFlight: 2) { writes in
+                await StageTrace.$tasks.withValue(writes.map(\.taskID)) { await store.writeBatch(writes) }
             }
-            completions = GroupCommit(maxBatch: 256, maxInFlight: 2) { await store.completeBatch($0) }
         }
     }
 
-    /// Claims every task of `requests` in one statement; a task named twice is claimed for its
-    /// first request only.
-    func claimBatch(_ requests: [ClaimRequest]) async -> [Result<Claim?, any Error>] {
-        let first = requests[0]
-        guard requests.count > 1,
-              requests.allSatisfy({ $0.workerID == first.workerID && $0.leaseSeconds == first.leaseSeconds })
-        else { return await claimEach(requests) }
-        let ids = requests.map(\.taskID).sorted()
-        do {
-            let rows = try await pool.query(("""
-                WITH claimed AS (
-                    UPDATE tasks SET status = 'running', worker_id = \(first.workerID), attempt = attempt + 1,
-                        lease_until = now() + make_interval(secs => \(first.leaseSeconds)), started_at = now(), ended_at = NULL,
-                        progress = NULL, updated_at = now()
-                    WHERE task_id = ANY(\(ids)) AND (status = 'waiting' AND run_at <= now() AND NOT cancel_requested) IS TRUE
-                    RETURNING task_id, service, condition::text, attempt, max_attempts, timeout_seconds
-                ), events AS (
-                    INSERT INTO task_events (task_id, from_status, to_status, actor, attempt)
-                    SELECT task_id, 'waiting', 'running', \(first.workerID), attempt FROM claimed
-                )
-                SELECT * FROM claimed
-                """ as PostgresQuery).plannedEachCall)
-            var claims: [String: Claim] = [:]
-            for row in rows {
-                let claim = Claim(
-                    taskID: try row.decode(0), service: try row.decode(1), condition: try row.decode(2),
-                    attempt: try row.decode(3), maxAttempts: try row.decode(4), timeoutSeconds: try row.decode(5))
-                claims[claim.taskID] = claim
+    /// Runs `writes` as one statement, or each alone when there is one, when they are not of one
+    /// worker and lease, when a task is named by two completions or by a claim and a completion,
+    /// or when the statement fails as a whole. A task claimed twice is claimed for its first
+    /// request only.
+    func writeBatch(_ writes: [Write]) async -> [WriteResult] {
+        var claims: [ClaimRequest] = [], completions: [CompletionRequest] = []
+        for write in writes {
+            switch write {
+            case .claim(let request): claims.append(request)
+            case .completion(let request): completions.append(request)
             }
-            return requests.map { .success(claims.removeValue(forKey: $0.taskID)) }
-        } catch {
-            return await claimEach(requests)
+        }
+        let workerID = claims.first?.workerID ?? completions[0].workerID
+        let completed = Set(completions.map(\.taskID))
+        guard writes.count > 1, completed.count == completions.count,
+              claims.allSatisfy({ $0.workerID == workerID && $0.leaseSeconds == claims[0].leaseSeconds && !completed.contains($0.taskID) }),
+              completions.allSatisfy({ $0.workerID == workerID }),
+              let written = try? await writeAll(workerID: workerID, claims: claims, completions: completions)
+        else { return await writeEach(writes) }
+        var claimed = written.claimed
+        return writes.map { write in
+            switch write {
+            case .claim(let request): .claim(.success(claimed.removeValue(forKey: request.taskID)))
+            case .completion(let request): .completion(.success(written.recorded.contains(request.taskID)))
+            }
         }
     }
 
-    private func claimEach(_ requests: [ClaimRequest]) async -> [Result<Claim?, any Error>] {
-        var results: [Result<Claim?, any Error>] = []
-        for request in requests {
-            do {
-                results.append(.success(try await claimOne(taskID: request.taskID, workerID: request.workerID, leaseSeconds: request.leaseSeconds)))
-            } catch {
-                results.append(.failure(error))
-            }
-        }
-        return results
-    }
-
-    /// Records every outcome of `requests` in one statement, each fenced by worker id and attempt.
-    func completeBatch(_ requests: [CompletionRequest]) async -> [Result<Bool, any Error>] {
-        let workerID = requests[0].workerID
-        guard requests.count > 1, requests.allSatisfy({ $0.workerID == workerID }),
-              Set(requests.map(\.taskID)).count == requests.count
-        else { return await completeEach(requests) }
-        let sorted = requests.sorted { $0.taskID < $1.taskID }
+    /// The statement of ``writeBatch(_:)``: every claim and every completion, each row with the
+    /// conditions of its single-row statement; the claimed tasks by id, and the ids of the
+    /// recorded completions.
+    func writeAll(workerID: String, claims: [ClaimRequest], completions: [CompletionRequest])
+        async throws -> (claimed: [String: Claim], recorded: Set<String>)
+    {
+        let claimIDs = claims.map(\.taskID).sorted()
+        let leaseSeconds = claims.first?.leaseSeconds ?? 0
+        let sorted = completions.sorted { $0.taskID < $1.taskID }
         let columns = sorted.map(\.columns)
         let ids = sorted.map(\.taskID), attempts = sorted.map(\.attempt)
         let statuses = columns.map(\.status.rawValue), messages = columns.map(\.message)
         let results = columns.map { $0.result ?? "" }, hasResult = columns.map { $0.result != nil }
         let delays = columns.map(\.delay)
-        do {
-            let rows = try await pool.query(("""
-                WITH input AS (
-                    SELECT * FROM unnest(\(ids)::text[], \(attempts)::int8[], \(statuses)::text[], \(messages)::text[],
-                                         \(results)::text[], \(hasResult)::bool[], \(delays)::float8[])
-                        AS i(task_id, attempt, status, message, result, has_result, delay)
-                ), done AS (
-                    UPDATE tasks t SET status = i.status,
-                        result = CASE WHEN i.has_result THEN i.result::jsonb ELSE t.result END,
-                        message = i.message, lease_until = NULL, updated_at = now(),
-                        progress = CASE WHEN i.status = 'finished' THEN 1 ELSE t.progress END,
-                        ended_at = CASE WHEN i.status = 'waiting' THEN NULL ELSE now() END,
-                        run_at = CASE WHEN i.status = 'waiting' THEN now() + make_interval(secs => i.delay) ELSE t.run_at END
-                    FROM input i
-                    WHERE t.task_id = i.task_id AND (t.worker_id = \(workerID) AND t.attempt = i.attempt AND t.status = 'running') IS TRUE
-                    RETURNING t.task_id, t.priority, t.run_at, t.status, i.attempt, i.message
-                ), events AS (
-                    INSERT INTO task_events (task_id, from_status, to_status, actor, attempt, message)
-                    SELECT task_id, 'running', status, \(workerID), attempt, message FROM done
-                ), queued AS (
-                    INSERT INTO task_outbox (task_id, priority, available_at)
-                    SELECT task_id, priority, run_at FROM done WHERE status = 'waiting'
-                )
-                SELECT task_id FROM done
-                """ as PostgresQuery).plannedEachCall)
-            var recorded: Set<String> = []
-            for row in rows { recorded.insert(try row.decode(0, as: String.self)) }
-            return requests.map { .success(recorded.contains($0.taskID)) }
-        } catch {
-            return await completeEach(requests)
+        let rows = try await pool.query(("""
+            WITH claimed AS (
+                UPDATE tasks SET status = 'running', worker_id = \(workerID), attempt = attempt + 1,
+                    lease_until = now() + make_interval(secs => \(leaseSeconds)), started_at = now(), ended_at = NULL,
+                    progress = NULL, updated_at = now()
+                WHERE task_id = ANY(\(claimIDs)) AND (status = 'waiting' AND run_at <= now() AND NOT cancel_requested) IS TRUE
+                RETURNING task_id, service, condition::text, attempt, max_attempts, timeout_seconds
+            ), input AS (
+                SELECT * FROM unnest(\(ids)::text[], \(attempts)::int8[], \(statuses)::text[], \(messages)::text[],
+                                     \(results)::text[], \(hasResult)::bool[], \(delays)::float8[])
+                    AS i(task_id, attempt, status, message, result, has_result, delay)
+            ), done AS (
+                UPDATE tasks t SET status = i.status,
+                    result = CASE WHEN i.has_result THEN i.result::jsonb ELSE t.result END,
+                    message = i.message, lease_until = NULL, updated_at = now(),
+                    progress = CASE WHEN i.status = 'finished' THEN 1 ELSE t.progress END,
+                    ended_at = CASE WHEN i.status = 'waiting' THEN NULL ELSE now() END,
+                    run_at = CASE WHEN i.status = 'waiting' THEN now() + make_interval(secs => i.delay) ELSE t.run_at END
+                FROM input i
+                WHERE t.task_id = i.task_id AND (t.worker_id = \(workerID) AND t.attempt = i.attempt AND t.status = 'running') IS TRUE
+                RETURNING t.task_id, t.priority, t.run_at, t.status, i.attempt, i.message
+            ), events AS (
+                INSERT INTO task_events (task_id, from_status, to_status, actor, attempt, message)
+                SELECT task_id, 'waiting', 'running', \(workerID), attempt, '' FROM claimed
+                UNION ALL
+                SELECT task_id, 'running', status, \(workerID), attempt, message FROM done
+            ), queued AS (
+                INSERT INTO task_outbox (task_id, priority, available_at)
+                SELECT task_id, priority, run_at FROM done WHERE status = 'waiting'
+            )
+            SELECT task_id, service, condition, attempt, max_attempts, timeout_seconds FROM claimed
+            UNION ALL
+            SELECT task_id, NULL, NULL, NULL, NULL, NULL FROM done
+            """ as PostgresQuery).plannedEachCall)
+        var claimed: [String: Claim] = [:]
+        var recorded: Set<String> = []
+        for row in rows {
+            let taskID = try row.decode(0, as: String.self)
+            guard let service = try row.decode(1, as: String?.self) else {
+                recorded.insert(taskID)
+                continue
+            }
+            claimed[taskID] = Claim(
+                taskID: taskID, service: service, condition: try row.decode(2),
+                attempt: try row.decode(3), maxAttempts: try row.decode(4), timeoutSeconds: try row.decode(5))
         }
+        return (claimed, recorded)
     }
 
-    private func completeEach(_ requests: [CompletionRequest]) async -> [Result<Bool, any Error>] {
-        var results: [Result<Bool, any Error>] = []
-        for request in requests {
-            do { results.append(.success(try await completeOne(request))) } catch { results.append(.failure(error)) }
+    private func writeEach(_ writes: [Write]) async -> [WriteResult] {
+        var results: [WriteResult] = []
+        for write in writes {
+            switch write {
+            case .claim(let request):
+                do {
+                    let claim = try await claimOne(taskID: request.taskID, workerID: request.workerID, leaseSeconds: request.leaseSeconds)
+                    results.append(.claim(.success(claim)))
+                } catch {
+                    results.append(.claim(.failure(error)))
+                }
+            case .completion(let request):
+                do { results.append(.completion(.success(try await completeOne(request)))) } catch { results.append(.completion(.failure(error))) }
+            }
         }
         return results
     }

@@ -57,7 +57,9 @@ public struct TaskRunStore: Sendable {
     ///   another worker, not due yet, deleted): the delivery is then acknowledged and dropped.
     public func claim(taskID: String, workerID: String, leaseSeconds: Double) async throws -> Claim? {
         guard let batches else { return try await claimOne(taskID: taskID, workerID: workerID, leaseSeconds: leaseSeconds) }
-        return try await batches.claims.submit(ClaimRequest(taskID: taskID, workerID: workerID, leaseSeconds: leaseSeconds)).get()
+        let write = Write.claim(ClaimRequest(taskID: taskID, workerID: workerID, leaseSeconds: leaseSeconds))
+        guard case .claim(let result) = try await batches.writes.submit(write) else { preconditionFailure("a claim's result is a claim") }
+        return try result.get()
     }
 
     /// ``claim(taskID:workerID:leaseSeconds:)`` as its own statement.
@@ -125,7 +127,10 @@ public struct TaskRunStore: Sendable {
     public func complete(taskID: String, workerID: String, attempt: Int, outcome: Outcome) async throws -> Bool {
         let request = CompletionRequest(taskID: taskID, workerID: workerID, attempt: attempt, outcome: outcome)
         guard let batches else { return try await completeOne(request) }
-        return try await batches.completions.submit(request).get()
+        guard case .completion(let result) = try await batches.writes.submit(.completion(request)) else {
+            preconditionFailure("a completion's result is a completion")
+        }
+        return try result.get()
     }
 
     /// ``complete(taskID:workerID:attempt:outcome:)`` as its own statement.
