@@ -38,7 +38,7 @@ public struct ServerApplication {
         let publisher = TaskPublisher(amqp: amqp, topology: topology, services: configuration.services, logger: logger)
         let relay = OutboxRelay(store: OutboxStore(pool: pool), publisher: publisher, database: database, logger: logger)
         let handoff = HandoffPublisher(
-            publisher: publisher, outbox: OutboxStore(pool: pool, batchingRemovals: true), logger: logger)
+            publisher: publisher, outbox: OutboxStore(pool: pool), logger: logger)
         var router = Router()
         HealthRoute.register(on: &router, pool: pool) { await amqp.isConnected }
         let secrets = UserSecrets(store: UserStore(pool: pool), key: key, logger: logger)

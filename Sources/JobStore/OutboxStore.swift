@@ -18,21 +18,9 @@ public struct OutboxStore: Sendable {
     }
 
     public let pool: PostgresPool
-    /// Group commit of ``removePublished(_:)``; nil: one statement per call.
-    private let removals: GroupCommit<[Int64], Void>?
 
-    /// - Parameters:
-    ///   - batchingRemovals: removals that arrive while one is in flight are made by the next
-    ///     statement together (``GroupCommit``): the handoff removes the entries of every create
-    ///     statement, hundreds a second when creates come one by one.
-    public init(pool: PostgresPool, batchingRemovals: Bool = false) {
+    public init(pool: PostgresPool) {
         self.pool = pool
-        removals = batchingRemovals
-            ? GroupCommit(maxBatch: 64, maxInFlight: 1) { batches in
-                try await Self.delete(batches.flatMap { $0 }, pool: pool)
-                return batches.map { _ in () }
-            }
-            : nil
     }
 
     /// Takes up to `limit` due entries (highest priority first, then oldest), lets `publish`
@@ -96,10 +84,6 @@ public struct OutboxStore: Sendable {
     /// (`USING`) or PostgreSQL would not run it.
     public func removePublished(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
-        if let removals { try await removals.submit(ids) } else { try await Self.delete(ids, pool: pool) }
-    }
-
-    private static func delete(_ ids: [Int64], pool: PostgresPool) async throws {
         // Planned at each call: a generic plan made while the outbox was small scans all of it,
         // comparing every row with every id, once a burst has filled it.
         _ = try await pool.query(("""

@@ -80,7 +80,7 @@ struct OutboxFixture {
     /// A handoff publishing through `connection` (default: the fixture's).
     func handoff(windowSeconds: Double, connection: ReconnectingConnection? = nil) -> HandoffPublisher {
         HandoffPublisher(
-            publisher: publisher(connection ?? amqp), outbox: OutboxStore(pool: pool, batchingRemovals: true),
+            publisher: publisher(connection ?? amqp), outbox: OutboxStore(pool: pool),
             windowSeconds: windowSeconds, logger: Self.logger)
     }
 

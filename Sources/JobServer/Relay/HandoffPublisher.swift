@@ -2,6 +2,7 @@ import JobStore
 import Logging
 import PosixIO
 import ServiceLifecycle
+import Synchronization
 
 /// Publishes the tasks this server has just created, right after their commit, so that a
 /// worker gets them without waiting for a relay pass; then removes their outbox entries. The
@@ -14,15 +15,22 @@ import ServiceLifecycle
 /// confirms at once. A batch that waited in the buffer for half the window (a burst of bulk
 /// creates faster than the broker takes them) is left to the relay instead: published by both,
 /// every task of a burst would reach the workers twice.
+///
+/// The confirmed entries are removed by one statement every ``removalInterval`` at most, not
+/// one per create statement: nothing waits for a removal but the relay, a window later, and a
+/// statement costs PostgreSQL about as much for a few entries as for hundreds.
 public final class HandoffPublisher: Service, TaskHandoff {
     /// How long the relay leaves a handed-off entry alone.
     public let windowSeconds: Double
+    /// How long confirmed entries gather before one statement removes them.
+    public let removalInterval: Duration
     let publisher: TaskPublisher
     let outbox: OutboxStore
     let logger: Logger
     let maxInFlight: Int
     private let batches: AsyncStream<Batch>
     private let continuation: AsyncStream<Batch>.Continuation
+    private let confirmed = ConfirmedEntries()
 
     /// One create statement's tasks and when they were committed.
     private struct Batch: Sendable {
@@ -32,15 +40,19 @@ public final class HandoffPublisher: Service, TaskHandoff {
 
     /// - Parameters:
     ///   - publisher: shared with the relay (and so are its declared queues).
-    ///   - outbox: where the published entries are removed (with `batchingRemovals` in a server).
+    ///   - outbox: where the published entries are removed.
     ///   - windowSeconds: how long the relay leaves a handed-off entry alone (> 1).
+    ///   - removalInterval: how long confirmed entries gather before one statement removes them
+    ///     (far below the window).
     ///   - maxInFlight: batches waiting for their confirms at once.
     ///   - bufferedBatches: committed batches waiting to be published; beyond, they are dropped.
-    public init(publisher: TaskPublisher, outbox: OutboxStore, windowSeconds: Double = 5, maxInFlight: Int = 64,
+    public init(publisher: TaskPublisher, outbox: OutboxStore, windowSeconds: Double = 5,
+                removalInterval: Duration = .milliseconds(50), maxInFlight: Int = 64,
                 bufferedBatches: Int = 1_024, logger: Logger) {
         self.publisher = publisher
         self.outbox = outbox
         self.windowSeconds = windowSeconds
+        self.removalInterval = removalInterval
         self.maxInFlight = maxInFlight
         self.logger = logger
         // Beyond the buffer, batches are dropped: the relay publishes them after the window.
@@ -52,10 +64,12 @@ public final class HandoffPublisher: Service, TaskHandoff {
     }
 
     public func run() async {
-        // On graceful shutdown the loop ends; what is still buffered is left to the relay.
+        // On graceful shutdown the loops end: what is still buffered is left to the relay, the
+        // confirmed entries are removed first.
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                var running = 0
+                group.addTask { await self.removeConfirmed() }  // ends at shutdown only
+                var running = 0  // publishing batches
                 let stale = Duration.seconds(self.windowSeconds / 2)
                 for await batch in self.batches {
                     if running == self.maxInFlight {
@@ -73,14 +87,58 @@ public final class HandoffPublisher: Service, TaskHandoff {
     private func publishAndRemove(_ entries: [OutboxStore.Entry]) async {
         // Without a connection every outcome is `.notSent`: nothing is removed.
         StageTrace.mark("handoff.publish", entries.map(\.taskID))
-        let confirmed = await publisher.publish(entries)
+        let outcomes = await publisher.publish(entries)
         StageTrace.mark("handoff.confirmed", entries.map(\.taskID))
-        let ids = zip(entries, confirmed).compactMap { $1 ? $0.outboxID : nil }
-        do {
-            try await outbox.removePublished(ids)
-        } catch {
-            logger.warning("cannot remove published outbox entries; the relay publishes them again",
-                           metadata: ["count": "\(ids.count)", "error": "\(error)"])
+        confirmed.add(zip(entries, outcomes).compactMap { $1 ? $0.outboxID : nil })
+    }
+
+    /// Removes the confirmed entries: once the first arrives, waits ``removalInterval`` for more,
+    /// then removes all of them. Idle, it sleeps.
+    private func removeConfirmed() async {
+        for await _ in confirmed.arrivals {
+            try? await Task.sleep(for: removalInterval)  // cut short at shutdown
+            await remove(confirmed.take())
+        }
+        await remove(confirmed.take())
+    }
+
+    private func remove(_ ids: [Int64]) async {
+        for start in stride(from: 0, to: ids.count, by: 1_000) {
+            let chunk = Array(ids[start..<min(start + 1_000, ids.count)])
+            do {
+                try await outbox.removePublished(chunk)
+            } catch {
+                logger.warning("cannot remove published outbox entries; the relay publishes them again",
+                               metadata: ["count": "\(chunk.count)", "error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Outbox ids whose messages the broker confirmed, waiting for their removal; `arrivals` yields
+/// when the first id of a gathering arrives.
+private final class ConfirmedEntries: Sendable {
+    private let pending = Mutex<[Int64]>([])
+    let arrivals: AsyncStream<Void>
+    private let arrival: AsyncStream<Void>.Continuation
+
+    init() {
+        (arrivals, arrival) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func add(_ ids: [Int64]) {
+        guard !ids.isEmpty else { return }
+        let first = pending.withLock { pending in
+            defer { pending += ids }
+            return pending.isEmpty
+        }
+        if first { arrival.yield() }
+    }
+
+    func take() -> [Int64] {
+        pending.withLock { pending in
+            defer { pending = [] }
+            return pending
         }
     }
 }
