@@ -13,7 +13,8 @@
 # Environment: TASKS (single creates, 20000), BULK_TASKS (50000), CONCURRENCY (32),
 #   WORKER_CONCURRENCY (256: runs and prefetch of the one worker; a no-op run is short, so
 #   throughput follows the deliveries in flight), PEER_TASKS (4000), RAW_TASKS (20000), OPEN_SECONDS (10),
-#   OPEN_RATES ("250 500": more open-loop runs at these fixed rates, for the latency curve; "" for none).
+#   OPEN_RATES ("250 500": more open-loop runs at these fixed rates, for the latency curve; "" for none),
+#   BIN_DIR (jobserver and jobworker from this directory instead of building them: A/B runs).
 # Needs: the Debian packages of scripts/services.sh, python3-venv; PyPI for the peers' venv
 # (celery, flask, gunicorn, psycopg2-binary in .local/bench-peers/venv, made once).
 set -euo pipefail
@@ -62,7 +63,7 @@ set -a; . "${SERVICES_ROOT:-$ROOT}/.local/services.env"; set +a
 BASE_DATABASE_URL="$JOBS_DATABASE_URL"
 
 log "building release binaries (.build-release, Benchmarks/.build-whole)"
-build_release_products
+if [ -n "${BIN_DIR:-}" ]; then RELEASE_BIN="$BIN_DIR"; else build_release_products; fi
 BIN="$RELEASE_BIN"
 swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole >/dev/null
 LOAD="$(swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole --show-bin-path)/WholePathLoad"
