@@ -9,7 +9,8 @@
 #   BIN_DIR=DIR scripts/bench-latency.sh ...       jobserver and jobworker from DIR, not built here
 #                                                  (for A/B runs against another build)
 #
-# The marks cost a write(2) per task and stage: figures are a little slower than bench-whole's.
+# The marks cost a write(2) per mark (per batch and stage): figures are a little slower than
+# bench-whole's. Prints the server's, worker's, PostgreSQL's and RabbitMQ's CPU too.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 . "$ROOT/Benchmarks/WholePath/stack.sh"

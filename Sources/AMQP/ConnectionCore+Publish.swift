@@ -41,13 +41,13 @@ extension ConnectionCore {
                 continue
             }
             let status = send(message, channel: channel)
-            StageTrace.mark("amqp.sent", [message.properties.messageID ?? ""])
             guard status == AMQP_STATUS_OK.rawValue else {
                 let error = AMQPError.status(status, call: "amqp_basic_publish", endpoint: endpoint)
                 if batch.resolve(index, .notSent(error)) { pendingBatches[batchID] = nil }
                 fail(error)  // a failed write leaves the frame stream in an unknown state
                 continue
             }
+            StageTrace.mark("amqp.sent", [message.properties.messageID ?? ""])
             channels[channel]?.tracker.sent(
                 owner: .init(batch: batchID, index: index), mandatory: message.mandatory,
                 exchange: message.exchange, routingKey: message.routingKey, messageID: message.properties.messageID)

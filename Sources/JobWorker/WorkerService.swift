@@ -62,7 +62,7 @@ public struct WorkerService: Service {
         }
         let metrics = WorkerMetrics()
         let running = RunningTasks()
-        // One store: claims and completions each have one group commit for the whole worker.
+        // One store: one group commit of claims and completions for the whole worker.
         let runStore = TaskRunStore(pool: pool)
         let runtime = WorkerRuntime(
             settings: settings, services: services, queues: services.flatMap { service in

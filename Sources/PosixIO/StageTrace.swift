@@ -3,8 +3,8 @@ import Glibc
 /// Wall-clock timestamps of tasks passing the stages of the path create → running, for
 /// latency breakdowns (`scripts/bench-latency.sh`). Off unless the environment variable
 /// `JOBS_STAGE_TRACE` names a file when the process starts: then each ``mark(_:_:)`` appends
-/// one line per task, `<stage> <task id> <microseconds since the epoch>`. Off, a mark costs one
-/// load of a constant.
+/// one line per task, `<stage> <task id> <microseconds since the epoch>`. Off, a mark costs a
+/// check of a constant initialized once, and the ids are not even built.
 ///
 /// The clock is `CLOCK_REALTIME`, so that marks of the server, the worker and PostgreSQL's
 /// `created_at` / `started_at` on one machine line up.
@@ -24,6 +24,16 @@ public enum StageTrace {
     public static func mark(_ stage: String, _ ids: @autoclosure () -> [String]) {
         guard let file else { return }
         file.write(stage: stage, ids: ids(), microseconds: nowMicroseconds())
+    }
+
+    /// Runs `operation` with `ids` bound to ``tasks`` when tracing is on; off, runs it alone
+    /// (`ids` is not evaluated).
+    public static func withTasks<T>(
+        _ ids: @autoclosure () -> [String], isolation: isolated (any Actor)? = #isolation,
+        _ operation: () async throws -> T
+    ) async rethrows -> T {
+        guard file != nil else { return try await operation() }
+        return try await $tasks.withValue(ids(), operation: operation, isolation: isolation)
     }
 
     /// Appends `stage` for the ids bound to ``tasks`` (nothing when unbound).

@@ -16,51 +16,109 @@ import TestSupport
         }
     }
 
+    typealias ClaimRequest = TaskRunStore.ClaimRequest
+    typealias CompletionRequest = TaskRunStore.CompletionRequest
+
+    static func claim(_ id: String) -> ClaimRequest { ClaimRequest(taskID: id, workerID: "w1", leaseSeconds: 30) }
+
+    /// Each task's status, attempt, result, message, events and future outbox entries, as "a|b|…".
+    static func states(_ pool: PostgresPool) async throws -> [String: String] {
+        var state: [String: String] = [:]
+        for row in try await pool.query("""
+            SELECT task_id, concat_ws('|', status, attempt, COALESCE(result::text, ''), message,
+                   (SELECT count(*) FROM task_events e WHERE e.task_id = t.task_id),
+                   (SELECT count(*) FROM task_outbox o WHERE o.task_id = t.task_id AND o.available_at > now() + interval '30 s'))
+            FROM tasks t
+            """) {
+            state[try row.decode(0)] = try row.decode(1, as: String.self)
+        }
+        return state
+    }
+
+    /// True when `claimed`'s claim and `completed`'s completion were written by one statement
+    /// (they share its `now()`).
+    static func sameStatement(_ pool: PostgresPool, claimed: String, completed: String) async throws -> Bool {
+        try await pool.query("""
+            SELECT (SELECT started_at FROM tasks WHERE task_id = \(claimed)) = (SELECT ended_at FROM tasks WHERE task_id = \(completed))
+            """).first?.decode(0, as: Bool?.self) == true
+    }
+
     @Test func oneStatementClaimsAndCompletesWithEachRowsConditions() async throws {
         try await TestPostgres.withMigratedDatabase { db in
             let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 2), logger: TestPostgres.logger)
-            let ids = try await TaskStore(pool: pool, batching: false).create(Self.tasks(8), owner: "alice")
+            let ids = try await TaskStore(pool: pool, batching: false).create(Self.tasks(9), owner: "alice")
             let store = TaskRunStore(pool: pool, batching: false)
-            for id in ids[0..<4] { #expect(try await store.claimOne(taskID: id, workerID: "w1", leaseSeconds: 30) != nil) }
-            _ = try await pool.query("UPDATE tasks SET cancel_requested = true WHERE task_id = \(ids[6])")
+            for id in ids[0..<5] {
+                #expect(try await store.claimOne(taskID: id, workerID: id == ids[3] ? "w2" : "w1", leaseSeconds: 30) != nil)
+            }
+            _ = try await pool.query("UPDATE tasks SET cancel_requested = true WHERE task_id = \(ids[7])")
 
-            typealias Claim = TaskRunStore.ClaimRequest
-            typealias Completion = TaskRunStore.CompletionRequest
             let written = try await store.writeAll(
                 workerID: "w1",
-                claims: [Claim(taskID: ids[4], workerID: "w1", leaseSeconds: 30), Claim(taskID: ids[5], workerID: "w1", leaseSeconds: 30),
-                         Claim(taskID: ids[6], workerID: "w1", leaseSeconds: 30),  // cancel requested: not claimable
-                         Claim(taskID: ids[0], workerID: "w1", leaseSeconds: 30)],  // already running
-                completions: [Completion(taskID: ids[0], workerID: "w1", attempt: 1, outcome: .finished(result: #"{"ok":1}"#)),
-                              Completion(taskID: ids[1], workerID: "w1", attempt: 1, outcome: .retry(message: "again", afterSeconds: 60)),
-                              Completion(taskID: ids[2], workerID: "w1", attempt: 2, outcome: .failed(message: "stale attempt")),
-                              Completion(taskID: ids[3], workerID: "w1", attempt: 1, outcome: .failed(message: "boom")),
-                              Completion(taskID: ids[7], workerID: "w1", attempt: 1, outcome: .finished(result: "1"))])  // never claimed
-            #expect(Set(written.claimed.keys) == [ids[4], ids[5]])
-            #expect(written.claimed[ids[4]]?.attempt == 1 && written.claimed[ids[4]]?.condition == #"{"n": 4}"#)
-            #expect(written.recorded == [ids[0], ids[1], ids[3]])
+                claims: [Self.claim(ids[5]), Self.claim(ids[6]),
+                         Self.claim(ids[7]),  // cancel requested: not claimable
+                         Self.claim(ids[4])],  // already running
+                completions: [CompletionRequest(taskID: ids[0], workerID: "w1", attempt: 1, outcome: .finished(result: #"{"ok":1}"#)),
+                              CompletionRequest(taskID: ids[1], workerID: "w1", attempt: 1, outcome: .retry(message: "again", afterSeconds: 60)),
+                              CompletionRequest(taskID: ids[2], workerID: "w1", attempt: 2, outcome: .failed(message: "stale attempt")),
+                              CompletionRequest(taskID: ids[3], workerID: "w1", attempt: 1, outcome: .failed(message: "w2 runs it")),
+                              CompletionRequest(taskID: ids[8], workerID: "w1", attempt: 1, outcome: .finished(result: "1"))])  // never claimed
+            #expect(Set(written.claimed.keys) == [ids[5], ids[6]])
+            #expect(written.claimed[ids[5]]?.attempt == 1 && written.claimed[ids[5]]?.condition == #"{"n": 5}"#)
+            #expect(written.recorded == [ids[0], ids[1]])
+            #expect(try await Self.sameStatement(pool, claimed: ids[5], completed: ids[0]))
 
-            let rows = try await pool.query("""
-                SELECT task_id, status, attempt, COALESCE(result::text, ''), message,
-                       (SELECT count(*) FROM task_events e WHERE e.task_id = t.task_id),
-                       (SELECT count(*) FROM task_outbox o WHERE o.task_id = t.task_id AND o.available_at > now() + interval '30 s')
-                FROM tasks t ORDER BY task_id
-                """)
-            var state: [String: String] = [:]
-            for row in rows {
-                state[try row.decode(0)] = [try row.decode(1, as: String.self), "\(try row.decode(2, as: Int.self))", try row.decode(3, as: String.self),
-                                            try row.decode(4, as: String.self), "\(try row.decode(5, as: Int.self))", "\(try row.decode(6, as: Int.self))"]
-                    .joined(separator: "|")
-            }
+            let state = try await Self.states(pool)
             #expect(state[ids[0]] == #"finished|1|{"ok": 1}||3|0"#)
             #expect(state[ids[1]] == "waiting|1||again|3|1")
             #expect(state[ids[2]] == "running|1|||2|0")
-            #expect(state[ids[3]] == "failed|1||boom|3|0")
+            #expect(state[ids[3]] == "running|1|||2|0")
             #expect(state[ids[4]] == "running|1|||2|0")
-            #expect(state[ids[6]] == "waiting|0|||1|0")
+            #expect(state[ids[5]] == "running|1|||2|0")
             #expect(state[ids[7]] == "waiting|0|||1|0")
+            #expect(state[ids[8]] == "waiting|0|||1|0")
             let (counters, table) = try await TaskCountTriggerTests.counts(pool)
             #expect(counters == table)
+            await pool.close()
+        }
+    }
+
+    @Test func batchesRouteEachResultToItsRequest() async throws {
+        try await TestPostgres.withMigratedDatabase { db in
+            let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 2), logger: TestPostgres.logger)
+            let ids = try await TaskStore(pool: pool, batching: false).create(Self.tasks(6), owner: "alice")
+            let store = TaskRunStore(pool: pool, batching: false)
+            for id in ids[0..<3] { #expect(try await store.claimOne(taskID: id, workerID: "w1", leaseSeconds: 30) != nil) }
+            func claimed(_ result: TaskRunStore.WriteResult) -> String? {
+                if case .claim(.success(let claim)) = result { return claim?.taskID ?? "none" }
+                return nil
+            }
+            func recorded(_ result: TaskRunStore.WriteResult) -> Bool? {
+                if case .completion(.success(let done)) = result { return done }
+                return nil
+            }
+
+            // One statement; a task claimed twice goes to its first request.
+            var results = await store.writeBatch([
+                .claim(Self.claim(ids[3])), .completion(CompletionRequest(taskID: ids[0], workerID: "w1", attempt: 1, outcome: .finished(result: "1"))),
+                .claim(Self.claim(ids[3]))])
+            #expect(results.count == 3 && claimed(results[0]) == ids[3] && recorded(results[1]) == true && claimed(results[2]) == "none")
+            #expect(try await Self.sameStatement(pool, claimed: ids[3], completed: ids[0]))
+
+            // A claim and a completion of one task: each alone, in order.
+            results = await store.writeBatch([
+                .claim(Self.claim(ids[1])), .completion(CompletionRequest(taskID: ids[1], workerID: "w1", attempt: 1, outcome: .finished(result: "2")))])
+            #expect(claimed(results[0]) == "none" && recorded(results[1]) == true)
+
+            // PostgreSQL refuses the statement (a result that is not JSON): each alone, so only
+            // the bad completion fails.
+            results = await store.writeBatch([
+                .completion(CompletionRequest(taskID: ids[2], workerID: "w1", attempt: 1, outcome: .finished(result: "{not json"))),
+                .claim(Self.claim(ids[4]))])
+            if case .completion(.failure) = results[0] {} else { Issue.record("the bad completion should fail: \(results[0])") }
+            #expect(claimed(results[1]) == ids[4])
+            let state = try await Self.states(pool)
+            #expect(state[ids[2]] == "running|1|||2|0" && state[ids[4]] == "running|1|||2|0")
             await pool.close()
         }
     }

@@ -64,22 +64,27 @@ public final class HandoffPublisher: Service, TaskHandoff {
     }
 
     public func run() async {
-        // On graceful shutdown the loops end: what is still buffered is left to the relay, the
-        // confirmed entries are removed first.
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.removeConfirmed() }  // ends at shutdown only
-                var running = 0  // publishing batches
-                let stale = Duration.seconds(self.windowSeconds / 2)
-                for await batch in self.batches {
-                    if running == self.maxInFlight {
-                        await group.next()
-                        running -= 1
-                    }
-                    guard ContinuousClock.now - batch.committedAt < stale else { continue }
-                    group.addTask { await self.publishAndRemove(batch.entries) }
-                    running += 1
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.removeConfirmed() }
+            // On graceful shutdown what is still buffered is left to the relay; the batches in
+            // flight get their confirms, then the remover removes what was confirmed and ends.
+            await cancelWhenGracefulShutdown { await self.publishBatches() }
+            confirmed.finish()
+        }
+    }
+
+    private func publishBatches() async {
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            let stale = Duration.seconds(windowSeconds / 2)
+            for await batch in batches {
+                if running == maxInFlight {
+                    await group.next()
+                    running -= 1
                 }
+                guard ContinuousClock.now - batch.committedAt < stale else { continue }
+                group.addTask { await self.publishAndRemove(batch.entries) }
+                running += 1
             }
         }
     }
@@ -93,10 +98,10 @@ public final class HandoffPublisher: Service, TaskHandoff {
     }
 
     /// Removes the confirmed entries: once the first arrives, waits ``removalInterval`` for more,
-    /// then removes all of them. Idle, it sleeps.
+    /// then removes all of them. Idle, it sleeps; it ends once `confirmed` is finished.
     private func removeConfirmed() async {
         for await _ in confirmed.arrivals {
-            try? await Task.sleep(for: removalInterval)  // cut short at shutdown
+            try? await Task.sleep(for: removalInterval)
             await remove(confirmed.take())
         }
         await remove(confirmed.take())
@@ -133,6 +138,11 @@ private final class ConfirmedEntries: Sendable {
             return pending.isEmpty
         }
         if first { arrival.yield() }
+    }
+
+    /// Ends `arrivals` (after the arrival already signalled, if any).
+    func finish() {
+        arrival.finish()
     }
 
     func take() -> [Int64] {

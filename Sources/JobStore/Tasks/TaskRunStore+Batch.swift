@@ -61,16 +61,16 @@ extension TaskRunStore {
 
         init(pool: PostgresPool) {
             let store = TaskRunStore(pool: pool, batching: false)
-            writes = GroupCommit(maxBatch: 256, maxInFlight: 2) { writes in
-                await StageTrace.$tasks.withValue(writes.map(\.taskID)) { await store.writeBatch(writes) }
-            }
+            writes = GroupCommit(maxBatch: 256, maxInFlight: 2) { await store.writeBatch($0) }
         }
     }
 
     /// Runs `writes` as one statement, or each alone when there is one, when they are not of one
     /// worker and lease, when a task is named by two completions or by a claim and a completion,
-    /// or when the statement fails as a whole. A task claimed twice is claimed for its first
-    /// request only.
+    /// or when PostgreSQL refused the statement (nothing was written). Any other failure (the
+    /// connection broke while it ran: it may have committed) goes to every request, as it would
+    /// have to a single one: writing them again could record a claim or an outcome twice. A task
+    /// claimed twice is claimed for its first request only.
     func writeBatch(_ writes: [Write]) async -> [WriteResult] {
         var claims: [ClaimRequest] = [], completions: [CompletionRequest] = []
         for write in writes {
@@ -83,9 +83,23 @@ extension TaskRunStore {
         let completed = Set(completions.map(\.taskID))
         guard writes.count > 1, completed.count == completions.count,
               claims.allSatisfy({ $0.workerID == workerID && $0.leaseSeconds == claims[0].leaseSeconds && !completed.contains($0.taskID) }),
-              completions.allSatisfy({ $0.workerID == workerID }),
-              let written = try? await writeAll(workerID: workerID, claims: claims, completions: completions)
+              completions.allSatisfy({ $0.workerID == workerID })
         else { return await writeEach(writes) }
+        let written: (claimed: [String: Claim], recorded: Set<String>)
+        do {
+            written = try await StageTrace.withTasks(writes.map(\.taskID)) {
+                try await writeAll(workerID: workerID, claims: claims, completions: completions)
+            }
+        } catch let error as PostgresError where error.code == .server || error.isSafeToRetry {
+            return await writeEach(writes)
+        } catch {
+            return writes.map { write in
+                switch write {
+                case .claim: .claim(.failure(error))
+                case .completion: .completion(.failure(error))
+                }
+            }
+        }
         var claimed = written.claimed
         return writes.map { write in
             switch write {
@@ -98,6 +112,11 @@ extension TaskRunStore {
     /// The statement of ``writeBatch(_:)``: every claim and every completion, each row with the
     /// conditions of its single-row statement; the claimed tasks by id, and the ids of the
     /// recorded completions.
+    ///
+    /// Rows are locked claims first (`claimed` is read first by the final `UNION ALL`), then
+    /// completions in id order. The two sets never meet: a claim locks only a task it sees
+    /// waiting, a completion (and a lease renewal, in id order too) only one running for this
+    /// worker, so neither waits for the other in a cycle.
     func writeAll(workerID: String, claims: [ClaimRequest], completions: [CompletionRequest])
         async throws -> (claimed: [String: Claim], recorded: Set<String>)
     {
@@ -164,7 +183,9 @@ extension TaskRunStore {
             switch write {
             case .claim(let request):
                 do {
-                    let claim = try await claimOne(taskID: request.taskID, workerID: request.workerID, leaseSeconds: request.leaseSeconds)
+                    let claim = try await StageTrace.withTasks([request.taskID]) {
+                        try await claimOne(taskID: request.taskID, workerID: request.workerID, leaseSeconds: request.leaseSeconds)
+                    }
                     results.append(.claim(.success(claim)))
                 } catch {
                     results.append(.claim(.failure(error)))

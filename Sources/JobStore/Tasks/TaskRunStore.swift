@@ -88,7 +88,7 @@ public struct TaskRunStore: Sendable {
     ///   longer holds (rescued by the reaper, or deleted): both should stop.
     public func renewLeases(taskIDs: [String], workerID: String, leaseSeconds: Double) async throws -> (cancel: [String], lost: [String]) {
         guard !taskIDs.isEmpty else { return ([], []) }
-        // The rows are locked in id order first (byte order, as `completeBatch` sorts them in
+        // The rows are locked in id order first (byte order, as `writeAll` sorts completions in
         // Swift, whatever the database's collation), the order batch completions take them in:
         // a plain multi-row UPDATE may lock them in table order and deadlock with a completion
         // of the same tasks (seen under load: a second lost to deadlock_timeout each time).

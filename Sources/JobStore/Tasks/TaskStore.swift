@@ -72,7 +72,7 @@ public struct TaskStore: Sendable {
     private func createOnce(_ owned: [OwnedTask]) async throws -> [String?] {
         let tasks = owned.map(\.task)
         let handoffSeconds = handoff?.windowSeconds ?? 0
-        let rows = try await StageTrace.$tasks.withValue(tasks.map(\.id.rawValue)) { try await pool.query("""
+        let rows = try await StageTrace.withTasks(tasks.map(\.id.rawValue)) { try await pool.query("""
             WITH input AS (
                 SELECT * FROM unnest(\(tasks.map(\.id.rawValue)), \(tasks.map(\.service.rawValue)), \(tasks.map(\.condition)),
                     \(tasks.map(\.priority)), \(tasks.map { $0.tag ?? "" }), \(tasks.map(\.batch)), \(tasks.map(\.maxAttempts)),
