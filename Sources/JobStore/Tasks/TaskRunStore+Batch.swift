@@ -113,8 +113,8 @@ extension TaskRunStore {
     /// conditions of its single-row statement; the claimed tasks by id, and the ids of the
     /// recorded completions.
     ///
-    /// Rows are locked claims first (`claimed` is read first by the final `UNION ALL`), then
-    /// completions in id order. The two sets never meet: a claim locks only a task it sees
+    /// Rows are locked claims first (`claimed` is read first by the function's final
+    /// `UNION ALL`), then completions in id order. The two sets never meet: a claim locks only a task it sees
     /// waiting, a completion (and a lease renewal, in id order too) only one running for this
     /// worker, so neither waits for the other in a cycle.
     func writeAll(workerID: String, claims: [ClaimRequest], completions: [CompletionRequest])
@@ -128,40 +128,12 @@ extension TaskRunStore {
         let statuses = columns.map(\.status.rawValue), messages = columns.map(\.message)
         let results = columns.map { $0.result ?? "" }, hasResult = columns.map { $0.result != nil }
         let delays = columns.map(\.delay)
-        let rows = try await pool.query(("""
-            WITH claimed AS (
-                UPDATE tasks SET status = 'running', worker_id = \(workerID), attempt = attempt + 1,
-                    lease_until = now() + make_interval(secs => \(leaseSeconds)), started_at = now(), ended_at = NULL,
-                    progress = NULL, updated_at = now()
-                WHERE task_id = ANY(\(claimIDs)) AND (status = 'waiting' AND run_at <= now() AND NOT cancel_requested) IS TRUE
-                RETURNING task_id, service, condition::text, attempt, max_attempts, timeout_seconds
-            ), input AS (
-                SELECT * FROM unnest(\(ids)::text[], \(attempts)::int8[], \(statuses)::text[], \(messages)::text[],
-                                     \(results)::text[], \(hasResult)::bool[], \(delays)::float8[])
-                    AS i(task_id, attempt, status, message, result, has_result, delay)
-            ), done AS (
-                UPDATE tasks t SET status = i.status,
-                    result = CASE WHEN i.has_result THEN i.result::jsonb ELSE t.result END,
-                    message = i.message, lease_until = NULL, updated_at = now(),
-                    progress = CASE WHEN i.status = 'finished' THEN 1 ELSE t.progress END,
-                    ended_at = CASE WHEN i.status = 'waiting' THEN NULL ELSE now() END,
-                    run_at = CASE WHEN i.status = 'waiting' THEN now() + make_interval(secs => i.delay) ELSE t.run_at END
-                FROM input i
-                WHERE t.task_id = i.task_id AND (t.worker_id = \(workerID) AND t.attempt = i.attempt AND t.status = 'running') IS TRUE
-                RETURNING t.task_id, t.priority, t.run_at, t.status, i.attempt, i.message
-            ), events AS (
-                INSERT INTO task_events (task_id, from_status, to_status, actor, attempt, message)
-                SELECT task_id, 'waiting', 'running', \(workerID), attempt, '' FROM claimed
-                UNION ALL
-                SELECT task_id, 'running', status, \(workerID), attempt, message FROM done
-            ), queued AS (
-                INSERT INTO task_outbox (task_id, priority, available_at)
-                SELECT task_id, priority, run_at FROM done WHERE status = 'waiting'
-            )
-            SELECT task_id, service, condition, attempt, max_attempts, timeout_seconds FROM claimed
-            UNION ALL
-            SELECT task_id, NULL, NULL, NULL, NULL, NULL FROM done
-            """ as PostgresQuery).plannedEachCall)
+        // migrations/0006_worker_write_function.sql: the statement, planned once per connection.
+        let rows = try await pool.query("""
+            SELECT * FROM worker_write(\(workerID), \(leaseSeconds), \(claimIDs)::text[],
+                \(ids)::text[], \(attempts)::int8[], \(statuses)::text[], \(messages)::text[],
+                \(results)::text[], \(hasResult)::bool[], \(delays)::float8[])
+            """)
         var claimed: [String: Claim] = [:]
         var recorded: Set<String> = []
         for row in rows {
