@@ -16,6 +16,19 @@ import TestSupport
         }
     }
 
+    /// A migrated database holding `count` waiting tasks of alice: runs `body` with a pool, the
+    /// tasks' ids and a store without group commit, then closes the pool.
+    static func withTasks(
+        _ count: Int, connections: Int = 2, _ body: (PostgresPool, [String], TaskRunStore) async throws -> Void
+    ) async throws {
+        try await TestPostgres.withMigratedDatabase { db in
+            let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: connections), logger: TestPostgres.logger)
+            let ids = try await TaskStore(pool: pool, batching: false).create(Self.tasks(count), owner: "alice")
+            try await body(pool, ids, TaskRunStore(pool: pool, batching: false))
+            await pool.close()
+        }
+    }
+
     typealias ClaimRequest = TaskRunStore.ClaimRequest
     typealias CompletionRequest = TaskRunStore.CompletionRequest
 
@@ -44,10 +57,7 @@ import TestSupport
     }
 
     @Test func oneStatementClaimsAndCompletesWithEachRowsConditions() async throws {
-        try await TestPostgres.withMigratedDatabase { db in
-            let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 2), logger: TestPostgres.logger)
-            let ids = try await TaskStore(pool: pool, batching: false).create(Self.tasks(9), owner: "alice")
-            let store = TaskRunStore(pool: pool, batching: false)
+        try await Self.withTasks(9) { pool, ids, store in
             for id in ids[0..<5] {
                 #expect(try await store.claimOne(taskID: id, workerID: id == ids[3] ? "w2" : "w1", leaseSeconds: 30) != nil)
             }
@@ -79,15 +89,11 @@ import TestSupport
             #expect(state[ids[8]] == "waiting|0|||1|0")
             let (counters, table) = try await TaskCountTriggerTests.counts(pool)
             #expect(counters == table)
-            await pool.close()
         }
     }
 
     @Test func batchesRouteEachResultToItsRequest() async throws {
-        try await TestPostgres.withMigratedDatabase { db in
-            let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 2), logger: TestPostgres.logger)
-            let ids = try await TaskStore(pool: pool, batching: false).create(Self.tasks(6), owner: "alice")
-            let store = TaskRunStore(pool: pool, batching: false)
+        try await Self.withTasks(6) { pool, ids, store in
             for id in ids[0..<3] { #expect(try await store.claimOne(taskID: id, workerID: "w1", leaseSeconds: 30) != nil) }
             func claimed(_ result: TaskRunStore.WriteResult) -> String? {
                 if case .claim(.success(let claim)) = result { return claim?.taskID ?? "none" }
@@ -119,14 +125,11 @@ import TestSupport
             #expect(claimed(results[1]) == ids[4])
             let state = try await Self.states(pool)
             #expect(state[ids[2]] == "running|1|||2|0" && state[ids[4]] == "running|1|||2|0")
-            await pool.close()
         }
     }
 
     @Test func concurrentClaimsAndCompletionsThroughTheGroupCommit() async throws {
-        try await TestPostgres.withMigratedDatabase { db in
-            let pool = PostgresPool(configuration: db.configuration, options: .init(maxConnections: 3), logger: TestPostgres.logger)
-            let ids = try await TaskStore(pool: pool, batching: false).create(Self.tasks(200), owner: "alice")
+        try await Self.withTasks(200, connections: 3) { pool, ids, _ in
             let store = TaskRunStore(pool: pool, batching: true)
             // Each task is claimed, then completed, by its own caller; claims and completions of
             // different tasks overlap and share statements.
@@ -148,7 +151,6 @@ import TestSupport
             #expect(events == 600)
             let (counters, table) = try await TaskCountTriggerTests.counts(pool)
             #expect(counters == table)
-            await pool.close()
         }
     }
 }
