@@ -1,4 +1,4 @@
-# Sourced by scripts/bench-whole.sh and scripts/chaos.sh: a JobServer stack (jobserver serve +
+# Sourced by scripts/bench-whole.sh, scripts/bench-latency.sh and scripts/chaos.sh: a JobServer stack (jobserver serve +
 # jobworker run) on its own database and exchange, on the private services of scripts/services.sh.
 # Every process started here is recorded in STACK_PIDS and stopped by PID in stack_stop.
 STACK_PIDS=()

@@ -32,6 +32,22 @@ import TestSupport
         }
     }
 
+    @Test func confirmedEntriesAreRemovedTogetherAndWhenTheHandoffStops() async throws {
+        try await OutboxFixture.withObserved { fixture, observer in
+            let handoff = fixture.handoff(windowSeconds: 600, removalInterval: .seconds(60))
+            let store = TaskStore(pool: fixture.pool, handoff: handoff)
+            try await fixture.running([{ await handoff.run() }]) {
+                while await !fixture.amqp.isConnected { try await Task.sleep(for: .milliseconds(20)) }
+                let ids = try await fixture.createTasks(50, store: store)
+                let published = try await fixture.drainMessageIDs(observer, count: ids.count, idleSeconds: 1)
+                #expect(Set(published) == Set(ids))
+                try await Task.sleep(for: .seconds(1))  // the broker's confirms
+                #expect(try await OutboxStore(pool: fixture.pool).backlog() == 50, "removals wait for the interval")
+            }
+            #expect(try await OutboxStore(pool: fixture.pool).backlog() == 0, "the handoff removes what was confirmed when it stops")
+        }
+    }
+
     @Test func whatTheHandoffCannotPublishTheRelayPublishesAfterTheWindow() async throws {
         try await OutboxFixture.withObserved { fixture, observer in
             // The handoff's own connection never runs: it can publish nothing.

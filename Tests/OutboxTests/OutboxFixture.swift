@@ -78,10 +78,11 @@ struct OutboxFixture {
     }
 
     /// A handoff publishing through `connection` (default: the fixture's).
-    func handoff(windowSeconds: Double, connection: ReconnectingConnection? = nil) -> HandoffPublisher {
+    func handoff(windowSeconds: Double, removalInterval: Duration = .milliseconds(50),
+                 connection: ReconnectingConnection? = nil) -> HandoffPublisher {
         HandoffPublisher(
             publisher: publisher(connection ?? amqp), outbox: OutboxStore(pool: pool),
-            windowSeconds: windowSeconds, logger: Self.logger)
+            windowSeconds: windowSeconds, removalInterval: removalInterval, logger: Self.logger)
     }
 
     /// Creates `count` started echo tasks in bulks of up to 1,000 through `store` (default: one

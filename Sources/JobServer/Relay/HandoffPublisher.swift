@@ -16,8 +16,8 @@ import Synchronization
 /// creates faster than the broker takes them) is left to the relay instead: published by both,
 /// every task of a burst would reach the workers twice.
 ///
-/// The confirmed entries are removed by one statement every ``removalInterval`` at most, not
-/// one per create statement: nothing waits for a removal but the relay, a window later, and a
+/// The confirmed entries are removed together every ``removalInterval`` at most (one statement
+/// per 1,000 entries), not one statement per create statement: nothing waits for a removal but the relay, a window later, and a
 /// statement costs PostgreSQL about as much for a few entries as for hundreds.
 public final class HandoffPublisher: Service, TaskHandoff {
     /// How long the relay leaves a handed-off entry alone.
@@ -93,7 +93,6 @@ public final class HandoffPublisher: Service, TaskHandoff {
         // Without a connection every outcome is `.notSent`: nothing is removed.
         StageTrace.mark("handoff.publish", entries.map(\.taskID))
         let outcomes = await publisher.publish(entries)
-        StageTrace.mark("handoff.confirmed", entries.map(\.taskID))
         confirmed.add(zip(entries, outcomes).compactMap { $1 ? $0.outboxID : nil })
     }
 

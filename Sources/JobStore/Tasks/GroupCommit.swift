@@ -1,6 +1,7 @@
 import Synchronization
 
-/// Group commit for one kind of statement: callers submit one request each; while fewer than
+/// Group commit: callers submit one request each (of any kind the `execute` closure writes in
+/// one statement); while fewer than
 /// `maxInFlight` batches run, a caller runs at once a batch of its own request plus up to
 /// `maxBatch - 1` waiting ones; otherwise it waits, and the next batch to end hands the turn to
 /// the oldest waiter. No timer: an idle store runs each request alone, without delay, and a

@@ -6,9 +6,9 @@ import Postgres
 /// claim and completion that arrived while the previous batches were in flight (``GroupCommit``);
 /// a commit flushes the WAL, and under load that flush is most of a statement's round trip, so
 /// the two kinds share statements rather than each having its own. Every row keeps
-/// the conditions of the single-row statement (claimable; fenced by worker id and attempt). If a
-/// batch fails as a whole (a deadlock, a result PostgreSQL refuses), each of its requests is
-/// retried alone, so one bad row cannot fail the others. Only the primary key serves these
+/// the conditions of the single-row statement (claimable; fenced by worker id and attempt). If
+/// PostgreSQL refuses a batch as a whole (a deadlock, a result it cannot store), each of its
+/// requests is retried alone, so one bad row cannot fail the others. Only the primary key serves these
 /// statements (the `IS TRUE` fences: see ``TaskRunStore``).
 extension TaskRunStore {
     struct ClaimRequest: Sendable {
@@ -56,13 +56,9 @@ extension TaskRunStore {
     /// The group commit of one store. Claims and completions share it, so one statement (and one
     /// commit that flushes the WAL) carries both the claims and the completions that arrived while
     /// the previous statements ran, instead of one statement of each kind.
-    final class Batches: Sendable {
-        let writes: GroupCommit<Write, WriteResult>
-
-        init(pool: PostgresPool) {
-            let store = TaskRunStore(pool: pool, batching: false)
-            writes = GroupCommit(maxBatch: 256, maxInFlight: 2) { await store.writeBatch($0) }
-        }
+    static func writeBatcher(pool: PostgresPool) -> GroupCommit<Write, WriteResult> {
+        let store = TaskRunStore(pool: pool, batching: false)
+        return GroupCommit(maxBatch: 256, maxInFlight: 2) { await store.writeBatch($0) }
     }
 
     /// Runs `writes` as one statement, or each alone when there is one, when they are not of one

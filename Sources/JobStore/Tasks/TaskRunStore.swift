@@ -39,7 +39,7 @@ public struct TaskRunStore: Sendable {
 
     public let pool: PostgresPool
     /// Group commit of claims and completions (TaskRunStore+Batch.swift); nil: one statement each.
-    let batches: Batches?
+    let writes: GroupCommit<Write, WriteResult>?
 
     /// - Parameters:
     ///   - pool: the connections.
@@ -49,16 +49,16 @@ public struct TaskRunStore: Sendable {
     ///     task is the same as with one statement each.
     public init(pool: PostgresPool, batching: Bool = true) {
         self.pool = pool
-        self.batches = batching ? Batches(pool: pool) : nil
+        self.writes = batching ? Self.writeBatcher(pool: pool) : nil
     }
 
     /// Claims a waiting, due task for `workerID`: running, leased for `leaseSeconds`, attempt + 1.
     /// - Returns: the claim, or nil when the task is not claimable (cancelled, already claimed by
     ///   another worker, not due yet, deleted): the delivery is then acknowledged and dropped.
     public func claim(taskID: String, workerID: String, leaseSeconds: Double) async throws -> Claim? {
-        guard let batches else { return try await claimOne(taskID: taskID, workerID: workerID, leaseSeconds: leaseSeconds) }
+        guard let writes else { return try await claimOne(taskID: taskID, workerID: workerID, leaseSeconds: leaseSeconds) }
         let write = Write.claim(ClaimRequest(taskID: taskID, workerID: workerID, leaseSeconds: leaseSeconds))
-        guard case .claim(let result) = try await batches.writes.submit(write) else { preconditionFailure("a claim's result is a claim") }
+        guard case .claim(let result) = try await writes.submit(write) else { preconditionFailure("a claim's result is a claim") }
         return try result.get()
     }
 
@@ -126,8 +126,8 @@ public struct TaskRunStore: Sendable {
     @discardableResult
     public func complete(taskID: String, workerID: String, attempt: Int, outcome: Outcome) async throws -> Bool {
         let request = CompletionRequest(taskID: taskID, workerID: workerID, attempt: attempt, outcome: outcome)
-        guard let batches else { return try await completeOne(request) }
-        guard case .completion(let result) = try await batches.writes.submit(.completion(request)) else {
+        guard let writes else { return try await completeOne(request) }
+        guard case .completion(let result) = try await writes.submit(.completion(request)) else {
             preconditionFailure("a completion's result is a completion")
         }
         return try result.get()

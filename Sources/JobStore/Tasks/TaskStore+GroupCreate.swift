@@ -3,7 +3,8 @@ import Postgres
 /// Single creates written in batches: one statement, one commit, for every single create (no
 /// idempotency key) that arrived while earlier ones were in flight (``GroupCommit``). An HTTP
 /// server answering many clients at once otherwise pays one commit, one WAL flush and one
-/// handoff batch (one publish, one removal) per task. An idle server writes each create at once, without waiting.
+/// handoff batch (one publish) per task. An idle server writes each create at once, without
+/// waiting.
 extension TaskStore {
     /// A task with the user who creates it.
     struct OwnedTask: Sendable {
