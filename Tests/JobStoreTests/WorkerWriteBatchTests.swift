@@ -128,6 +128,62 @@ import TestSupport
         }
     }
 
+    /// The connection breaks while the batch runs, without a word from the server (a network
+    /// failure): every request fails, and none is written again alone, because the statement may
+    /// still commit. Here it does: the server notices the lost client only when it sends the
+    /// result, after the commit (`client_connection_check_interval` is off by default), so running
+    /// the requests again would have recorded each claim twice.
+    @Test(.hangGuard) func aBatchWhoseConnectionBreaksFailsEveryRequest() async throws {
+        try await TestPostgres.withMigratedDatabase { db in
+            let pool = PostgresPool(configuration: db.configuration, logger: TestPostgres.logger)
+            let ids = try await TaskStore(pool: pool, batching: false).create(Self.tasks(2), owner: "alice")
+            let proxy = try CuttableProxy(targetPort: UInt16(try #require(db.configuration.parameter("port")))!)
+            let proxied = PostgresPool(
+                configuration: try PostgresConfiguration(TestPostgres.url(db.url, port: proxy.port)),
+                options: .init(maxConnections: 1), logger: TestPostgres.logger)
+            // Another session holds the first task's row, so the batch waits inside its statement.
+            let locker = try await PostgresConnection.connect(db.configuration, logger: TestPostgres.logger)
+            _ = try await locker.query("BEGIN")
+            _ = try await locker.query("SELECT 1 FROM tasks WHERE task_id = \(ids[0]) FOR UPDATE")
+
+            let store = TaskRunStore(pool: proxied, batching: false)
+            let batch = Task { await store.writeBatch([.claim(Self.claim(ids[0])), .claim(Self.claim(ids[1]))]) }
+            try await Self.waitUntil("the batch waits for the locked row", pool: pool, count: 1, of: """
+                SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%worker_write%'
+                """)
+            proxy.cutAll()
+            _ = try await locker.query("ROLLBACK")  // the cut statement goes on, as would a rerun
+            await locker.close()
+            let results = await batch.value
+
+            #expect(results.count == 2)
+            for result in results {
+                guard case .claim(.failure(let error as PostgresError)) = result else {
+                    Issue.record("a claim of the broken batch did not fail: \(result)")
+                    continue
+                }
+                #expect(error.code == .connectionLost && !error.isSafeToRetry)
+            }
+            try await Self.waitUntil("the cut session ends", pool: pool, count: 0, of: """
+                SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%worker_write%' AND pid <> pg_backend_pid()
+                """)
+            // Claimed once each (attempt 1, two events), by the statement whose client was gone.
+            let state = try await Self.states(pool)
+            #expect(state[ids[0]] == "running|1|||2|0" && state[ids[1]] == "running|1|||2|0")
+            await proxied.close()
+            await pool.close()
+        }
+    }
+
+    /// Polls `sql` (a count) every 20 ms until it answers `count`; fails after 30 s.
+    static func waitUntil(_ what: String, pool: PostgresPool, count: Int, of sql: PostgresQuery) async throws {
+        for _ in 0..<1_500 {
+            if try await pool.query(sql).first?.decode(0, as: Int.self) == count { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw PostgresError(code: .unexpectedResponse, message: "timed out: \(what)")
+    }
+
     @Test func concurrentClaimsAndCompletionsThroughTheGroupCommit() async throws {
         try await Self.withTasks(200, connections: 3) { pool, ids, _ in
             let store = TaskRunStore(pool: pool, batching: true)

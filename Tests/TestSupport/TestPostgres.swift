@@ -134,4 +134,15 @@ public enum TestPostgres {
         let pathStart = afterScheme.firstIndex(of: "/") ?? query
         return String(url[..<pathStart]) + "/" + name + String(url[query...])
     }
+
+    /// `url` (a URL with an explicit port, or conninfo) pointed at another port of the same host:
+    /// for a ``CuttableProxy`` in front of the server.
+    public static func url(_ url: String, port: UInt16) -> String {
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"),
+              let at = url.lastIndex(of: "@") ?? url.range(of: "://")?.upperBound,
+              let colon = url[at...].firstIndex(of: ":")
+        else { return url + " port=\(port)" }
+        let end = url[colon...].firstIndex(where: { $0 == "/" || $0 == "?" }) ?? url.endIndex
+        return String(url[...colon]) + String(port) + String(url[end...])
+    }
 }
