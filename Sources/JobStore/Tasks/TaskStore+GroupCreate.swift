@@ -16,7 +16,11 @@ extension TaskStore {
         pool: PostgresPool, handoff: (any TaskHandoff)?
     ) -> GroupCommit<OwnedTask, Result<String, any Error>> {
         let store = TaskStore(pool: pool, batching: false, handoff: handoff)
-        return GroupCommit(maxBatch: 128, maxInFlight: 2) { await store.createSingles($0) }
+        // One statement in flight, not two: each statement costs PostgreSQL far more CPU than
+        // each of its rows, and on a busy machine that CPU is the wait of every other step. At
+        // 2,000 creates/s: create -> running p50 15.7-36.5 -> 11.1 ms, single creates end to
+        // end +7-14 % (docs/benchmarks.md, fifth session).
+        return GroupCommit(maxBatch: 128, maxInFlight: 1) { await store.createSingles($0) }
     }
 
     /// Creates every request's task in one statement. If PostgreSQL refuses it (one task it
