@@ -23,9 +23,7 @@ mkdir -p "$OUT"
 bring_up_services
 trap 'stack_stop; stop_services_started_here' EXIT
 trap 'exit 130' INT TERM
-if [ -n "${BIN_DIR:-}" ]; then RELEASE_BIN="$BIN_DIR"; else build_release_products; fi
-swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole >/dev/null
-LOAD="$(swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole --show-bin-path)/WholePathLoad"
+stack_binaries
 
 database="$(stack_database bench_latency)"
 stack_prepare "$RELEASE_BIN" "$OUT" "$database" benchlatency
@@ -41,8 +39,8 @@ load --tasks 2000 --concurrency 16 --label warmup >/dev/null
 : > "$OUT/server.trace"; : > "$OUT/worker.trace"
 since="$(psql -Atc "SELECT now()" "$database")"
 log "open loop at $RATE tasks/s for ${SECONDS_OPEN}s"
-load --tasks "$((RATE * SECONDS_OPEN))" --rate "$RATE" --concurrency 64 --label traced --proc "server=$SERVER_PID" --proc "worker=$WORKER_PID" \
-    --proc "postgres=$(pgrep -d, -f "postgres: [a-z]+ ${database##*/} " || echo 0)" --proc "rabbitmq=$(cat "$ROOT/.local/rabbitmq/pid" 2>/dev/null || echo 0)"
+mapfile -t procs < <(stack_proc_arguments "$database")
+load --tasks "$((RATE * SECONDS_OPEN))" --rate "$RATE" --concurrency 64 --label traced "${procs[@]}"
 psql -Atc "COPY (SELECT task_id, (extract(epoch FROM created_at) * 1e6)::int8, (extract(epoch FROM started_at) * 1e6)::int8
                FROM tasks WHERE created_at > '$since' AND started_at IS NOT NULL) TO STDOUT" "$database" > "$OUT/tasks.tsv"
 python3 Benchmarks/WholePath/stage_breakdown.py "$OUT/tasks.tsv" "$OUT/server.trace" "$OUT/worker.trace"

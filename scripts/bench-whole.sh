@@ -63,10 +63,8 @@ set -a; . "${SERVICES_ROOT:-$ROOT}/.local/services.env"; set +a
 BASE_DATABASE_URL="$JOBS_DATABASE_URL"
 
 log "building release binaries (.build-release, Benchmarks/.build-whole)"
-if [ -n "${BIN_DIR:-}" ]; then RELEASE_BIN="$BIN_DIR"; else build_release_products; fi
+stack_binaries
 BIN="$RELEASE_BIN"
-swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole >/dev/null
-LOAD="$(swift build -c release --package-path Benchmarks/WholePath --scratch-path Benchmarks/.build-whole --show-bin-path)/WholePathLoad"
 
 if [ "$peers" = 1 ] && [ ! -x "$PEERS_DIR/venv/bin/celery" ]; then
     log "setting up the peers' Python environment in $PEERS_DIR/venv (PyPI)"
@@ -90,10 +88,8 @@ run_ours() {  # run_ours SUFFIX DATABASE_URL
     stack_start_worker "$BIN" "$LOGS/worker.log" --concurrency "$WORKER_CONCURRENCY"
     sleep 1
     load() {
-        "$LOAD" --port "$port" --user bench --secret "$secret" --database "$database" \
-            --proc "server=$SERVER_PID" --proc "worker=$WORKER_PID" \
-            --proc "postgres=$(pgrep -d, -f "postgres: [a-z]+ ${database##*/} " || echo 0)" \
-            --proc "rabbitmq=$(cat "${SERVICES_ROOT:-$ROOT}/.local/rabbitmq/pid" 2>/dev/null || echo 0)" "$@" | tee -a "$RESULTS"
+        local procs; mapfile -t procs < <(stack_proc_arguments "$database")
+        "$LOAD" --port "$port" --user bench --secret "$secret" --database "$database" "${procs[@]}" "$@" | tee -a "$RESULTS"
     }
     log "ours$suffix: warm-up"
     load --tasks 2000 --concurrency 16 --label "warmup$suffix" >/dev/null

@@ -7,6 +7,24 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# stack_binaries: RELEASE_BIN, the directory of jobserver and jobworker ($BIN_DIR when set, for
+# A/B runs against another build; else the release build, made here), and LOAD, the load
+# generator (WholePathLoad, built here).
+stack_binaries() {
+    if [ -n "${BIN_DIR:-}" ]; then RELEASE_BIN="$BIN_DIR"; else build_release_products; fi
+    local build=(swift build -c release --package-path "$ROOT/Benchmarks/WholePath" --scratch-path "$ROOT/Benchmarks/.build-whole")
+    "${build[@]}" >/dev/null
+    LOAD="$("${build[@]}" --show-bin-path)/WholePathLoad"
+}
+
+# stack_proc_arguments DATABASE_URL: the load generator's --proc arguments (one per line) for
+# the running stack: server, worker, the database's PostgreSQL backends, RabbitMQ.
+stack_proc_arguments() {
+    printf -- '--proc\n%s\n' "server=$SERVER_PID" "worker=$WORKER_PID" \
+        "postgres=$(pgrep -d, -f "postgres: [a-z]+ ${1##*/} " || echo 0)" \
+        "rabbitmq=$(cat "${SERVICES_ROOT:-$ROOT}/.local/rabbitmq/pid" 2>/dev/null || echo 0)"
+}
+
 # stack_database NAME: a fresh database NAME on the private server; prints its URL.
 stack_database() {
     local name="$1"
