@@ -39,7 +39,7 @@ load --tasks 2000 --concurrency 16 --label warmup >/dev/null
 : > "$OUT/server.trace"; : > "$OUT/worker.trace"
 since="$(psql -Atc "SELECT now()" "$database")"
 log "open loop at $RATE tasks/s for ${SECONDS_OPEN}s"
-mapfile -t procs < <(stack_proc_arguments "$database")
+stack_proc_arguments procs "$database" "$ROOT"
 load --tasks "$((RATE * SECONDS_OPEN))" --rate "$RATE" --concurrency 64 --label traced "${procs[@]}"
 psql -Atc "COPY (SELECT task_id, (extract(epoch FROM created_at) * 1e6)::int8, (extract(epoch FROM started_at) * 1e6)::int8
                FROM tasks WHERE created_at > '$since' AND started_at IS NOT NULL) TO STDOUT" "$database" > "$OUT/tasks.tsv"

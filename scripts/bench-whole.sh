@@ -88,7 +88,7 @@ run_ours() {  # run_ours SUFFIX DATABASE_URL
     stack_start_worker "$BIN" "$LOGS/worker.log" --concurrency "$WORKER_CONCURRENCY"
     sleep 1
     load() {
-        local procs; mapfile -t procs < <(stack_proc_arguments "$database")
+        local procs; stack_proc_arguments procs "$database" "${SERVICES_ROOT:-$ROOT}"
         "$LOAD" --port "$port" --user bench --secret "$secret" --database "$database" "${procs[@]}" "$@" | tee -a "$RESULTS"
     }
     log "ours$suffix: warm-up"

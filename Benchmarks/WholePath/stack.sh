@@ -17,12 +17,14 @@ stack_binaries() {
     LOAD="$("${build[@]}" --show-bin-path)/WholePathLoad"
 }
 
-# stack_proc_arguments DATABASE_URL: the load generator's --proc arguments (one per line) for
-# the running stack: server, worker, the database's PostgreSQL backends, RabbitMQ.
+# stack_proc_arguments ARRAY DATABASE_URL SERVICES_ROOT: sets the array ARRAY to the load
+# generator's --proc arguments for the running stack: server, worker, the database's PostgreSQL
+# backends, and the RabbitMQ of SERVICES_ROOT's private services.
 stack_proc_arguments() {
-    printf -- '--proc\n%s\n' "server=$SERVER_PID" "worker=$WORKER_PID" \
-        "postgres=$(pgrep -d, -f "postgres: [a-z]+ ${1##*/} " || echo 0)" \
-        "rabbitmq=$(cat "${SERVICES_ROOT:-$ROOT}/.local/rabbitmq/pid" 2>/dev/null || echo 0)"
+    local -n into="$1"
+    into=(--proc "server=$SERVER_PID" --proc "worker=$WORKER_PID"
+          --proc "postgres=$(pgrep -d, -f "postgres: [a-z]+ ${2##*/} " || echo 0)"
+          --proc "rabbitmq=$(cat "$3/.local/rabbitmq/pid" 2>/dev/null || echo 0)")
 }
 
 # stack_database NAME: a fresh database NAME on the private server; prints its URL.

@@ -135,14 +135,18 @@ public enum TestPostgres {
         return String(url[..<pathStart]) + "/" + name + String(url[query...])
     }
 
-    /// `url` (a URL with an explicit port, or conninfo) pointed at another port of the same host:
-    /// for a ``CuttableProxy`` in front of the server.
+    /// `url` (a URL or conninfo) pointed at `port` on the same host, for a ``CuttableProxy`` in
+    /// front of the server (which it reaches on 127.0.0.1). Only the URL's authority is read.
     public static func url(_ url: String, port: UInt16) -> String {
-        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"),
-              let at = url.lastIndex(of: "@") ?? url.range(of: "://")?.upperBound,
-              let colon = url[at...].firstIndex(of: ":")
-        else { return url + " port=\(port)" }
-        let end = url[colon...].firstIndex(where: { $0 == "/" || $0 == "?" }) ?? url.endIndex
-        return String(url[...colon]) + String(port) + String(url[end...])
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), let scheme = url.range(of: "://") else {
+            return url + " host=127.0.0.1 port=\(port)"
+        }
+        let authorityEnd = url[scheme.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" }) ?? url.endIndex
+        let authority = url[scheme.upperBound..<authorityEnd]
+        let hostPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let hostEnd = hostPort.hasPrefix("[")
+            ? hostPort.firstIndex(of: "]").map { url.index(after: $0) } ?? authorityEnd  // [IPv6]
+            : hostPort.firstIndex(of: ":") ?? authorityEnd
+        return String(url[..<hostEnd]) + ":\(port)" + String(url[authorityEnd...])
     }
 }

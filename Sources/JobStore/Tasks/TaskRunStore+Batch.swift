@@ -65,8 +65,9 @@ extension TaskRunStore {
     /// worker and lease, when a task is named by two completions or by a claim and a completion,
     /// or when PostgreSQL refused the statement (nothing was written). Any other failure (the
     /// connection broke while it ran: it may have committed) goes to every request, as it would
-    /// have to a single one: writing them again could record a claim or an outcome twice. A task
-    /// claimed twice is claimed for its first request only.
+    /// have to a single one. Written again, the fences would keep each write single, but answer
+    /// "not claimable" or "not recorded" for writes the first statement made. A task claimed
+    /// twice is claimed for its first request only.
     func writeBatch(_ writes: [Write]) async -> [WriteResult] {
         var claims: [ClaimRequest] = [], completions: [CompletionRequest] = []
         for write in writes {

@@ -18,8 +18,8 @@ extension TaskStore {
         let store = TaskStore(pool: pool, batching: false, handoff: handoff)
         // One statement in flight, not two: each statement costs PostgreSQL far more CPU than
         // each of its rows, and on a busy machine that CPU is the wait of every other step. At
-        // 2,000 creates/s: create -> running p50 15.7-36.5 -> 11.1 ms, single creates end to
-        // end +7-14 % (docs/benchmarks.md, fifth session).
+        // 2,000 creates/s: create -> running p50 15.7-36.5 -> 11.1-14.5 ms (four pairs of runs on
+        // a noisy host), single creates end to end +7-14 % (docs/benchmarks.md, fifth session).
         return GroupCommit(maxBatch: 128, maxInFlight: 1) { await store.createSingles($0) }
     }
 
