@@ -18,6 +18,15 @@ import Testing
         #expect(value["n"] == .number("12345678901234567890.1234567890123"))
     }
 
+    @Test func stringsDecodeToTheirText() throws {
+        #expect(try JSONParser.parse(#""plain 漢字 😀""#) == .string("plain 漢字 😀"))
+        #expect(try JSONParser.parse(#""""#) == .string(""))
+        #expect(try JSONParser.parse(#""\n""#) == .string("\n"))
+        #expect(try JSONParser.parse(#""a\"b\\c\u00e9 漢\t""#) == .string("a\"b\\cé 漢\t"))
+        #expect(try JSONParser.parse(#""\"\"x\/""#) == .string("\"\"x/"))
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse([0x22, 0x5C, 0x6E, 0xFF, 0x22]) }  // bad byte after an escape
+    }
+
     @Test func surrogatePairsCombineAndLoneSurrogatesFail() throws {
         #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(#""\ud83d""#) }

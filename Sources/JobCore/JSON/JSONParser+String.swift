@@ -1,23 +1,28 @@
 extension JSONParser {
     /// Parses a string starting at its opening quote: escapes decoded, UTF-8 validated, control
-    /// characters rejected, `\u` surrogate pairs combined (a lone surrogate is an error).
+    /// characters rejected, `\u` surrogate pairs combined (a lone surrogate is an error). A string
+    /// without escapes (most of them) is made from its bytes in one step.
     mutating func parseString() throws(Error) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        var text = ""
+        var escaped = false
         var runStart = index
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try appendRun(from: runStart, to: index, into: &scalars)
+                let run = try validatedRun(from: runStart, to: index)
                 index += 1
-                return String(scalars)
+                guard escaped else { return run }
+                text += run
+                return text
             }
             if byte < 0x20 { throw error("control character in string") }
             if byte == UInt8(ascii: "\\") {
-                try appendRun(from: runStart, to: index, into: &scalars)
+                text += try validatedRun(from: runStart, to: index)
+                escaped = true
                 index += 1
-                scalars.append(try parseEscape())
+                text.unicodeScalars.append(try parseEscape())
                 runStart = index
                 continue
             }
@@ -25,13 +30,13 @@ extension JSONParser {
         }
     }
 
-    /// Appends the unescaped bytes `start..<end`, which must be valid UTF-8.
-    private func appendRun(from start: Int, to end: Int, into scalars: inout String.UnicodeScalarView) throws(Error) {
-        guard start < end else { return }
+    /// The unescaped bytes `start..<end`, which must be valid UTF-8.
+    private func validatedRun(from start: Int, to end: Int) throws(Error) -> String {
+        guard start < end else { return "" }
         guard let text = String(validating: bytes[start..<end], as: UTF8.self) else {
             throw Error(reason: "invalid UTF-8 in string", offset: start)
         }
-        scalars.append(contentsOf: text.unicodeScalars)
+        return text
     }
 
     private mutating func parseEscape() throws(Error) -> Unicode.Scalar {
