@@ -76,6 +76,6 @@ public final class StageTraceFile: Sendable {
             text += String(microseconds)
             text += "\n"
         }
-        _ = Array(text.utf8).withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        _ = text.withUTF8 { Glibc.write(descriptor, $0.baseAddress, $0.count) }
     }
 }

@@ -17,8 +17,9 @@ import Synchronization
 /// every task of a burst would reach the workers twice.
 ///
 /// The confirmed entries are removed together every ``removalInterval`` at most (one statement
-/// per 1,000 entries), not one statement per create statement: nothing waits for a removal but the relay, a window later, and a
-/// statement costs PostgreSQL about as much for a few entries as for hundreds.
+/// per 1,000 entries), not one statement per create statement: nothing waits for a removal but
+/// the relay, a window later, and a statement costs PostgreSQL about as much for a few entries
+/// as for hundreds.
 public final class HandoffPublisher: Service, TaskHandoff {
     /// How long the relay leaves a handed-off entry alone.
     public let windowSeconds: Double

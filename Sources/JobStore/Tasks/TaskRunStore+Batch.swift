@@ -5,11 +5,11 @@ import Postgres
 /// Claims and completions written in batches: one multi-row statement, one commit, for every
 /// claim and completion that arrived while the previous batches were in flight (``GroupCommit``);
 /// a commit flushes the WAL, and under load that flush is most of a statement's round trip, so
-/// the two kinds share statements rather than each having its own. Every row keeps
-/// the conditions of the single-row statement (claimable; fenced by worker id and attempt). If
+/// the two kinds share statements rather than each having its own. Every row keeps the
+/// conditions of the single-row statement (claimable; fenced by worker id and attempt). If
 /// PostgreSQL refuses a batch as a whole (a deadlock, a result it cannot store), each of its
-/// requests is retried alone, so one bad row cannot fail the others. Only the primary key serves these
-/// statements (the `IS TRUE` fences: see ``TaskRunStore``).
+/// requests is retried alone, so one bad row cannot fail the others. Only the primary key serves
+/// these statements (the `IS TRUE` fences: see ``TaskRunStore``).
 extension TaskRunStore {
     struct ClaimRequest: Sendable {
         var taskID: String
@@ -111,9 +111,9 @@ extension TaskRunStore {
     /// recorded completions.
     ///
     /// Rows are locked claims first (`claimed` is read first by the function's final
-    /// `UNION ALL`), then completions in id order. The two sets never meet: a claim locks only a task it sees
-    /// waiting, a completion (and a lease renewal, in id order too) only one running for this
-    /// worker, so neither waits for the other in a cycle.
+    /// `UNION ALL`), then completions in id order. The two sets never meet: a claim locks only a
+    /// task it sees waiting, a completion (and a lease renewal, in id order too) only one running
+    /// for this worker, so neither waits for the other in a cycle.
     func writeAll(workerID: String, claims: [ClaimRequest], completions: [CompletionRequest])
         async throws -> (claimed: [String: Claim], recorded: Set<String>)
     {
