@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PosixIO
 import Synchronization
 
 /// A connection to a RabbitMQ broker over librabbitmq, with its own thread.
@@ -48,14 +49,11 @@ public final class AMQPConnection: Sendable {
     public static func connect(_ configuration: AMQPConfiguration, logger: Logger) async throws -> AMQPConnection {
         let runner = try ConnectionRunner(endpoint: configuration.endpoint)
         let heartbeat = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, Error>) in
-            let thread = Thread {
+            NamedThread.start(name: "amqp-\(configuration.port)") {
                 ConnectionCore.run(runner: runner, configuration: configuration, logger: logger) { result in
                     continuation.resume(with: result.mapError { $0 as Error })
                 }
             }
-            thread.name = "amqp \(configuration.endpoint)"
-            thread.stackSize = 1 << 20
-            thread.start()
         }
         return AMQPConnection(runner: runner, configuration: configuration, heartbeat: heartbeat)
     }

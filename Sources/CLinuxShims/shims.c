@@ -1,5 +1,6 @@
 #include "CLinuxShims.h"
 #include <errno.h>
+#include <sys/prctl.h>
 
 int cshim_accept4_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
     return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -39,3 +40,4 @@ int cshim_epoll_wait(int epfd, uint32_t *events, uint64_t *datas, int max, int t
 #define EPOLLEXCLUSIVE (1u << 28)
 #endif
 const uint32_t cshim_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
+void cshim_set_thread_name(const char *name) { prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0); }

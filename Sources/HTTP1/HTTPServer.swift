@@ -67,13 +67,10 @@ public final class HTTPServer: Sendable {
         }
         context.logger.info("http server listening", metadata: ["host": "\(context.configuration.host)", "port": "\(port)"])
         for (index, loop) in loops.enumerated() {
-            let thread = Thread { [self] in
+            NamedThread.start(name: "http-loop-\(index)") { [self] in
                 loop.run()
                 loopExited()
             }
-            thread.name = "http-loop-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

@@ -33,10 +33,7 @@ public final class ThreadExecutor: SerialExecutor, TaskExecutor, Sendable {
     /// Starts a new thread named `name` that runs the jobs enqueued on this executor, in order.
     public init(name: String) {
         self.name = name
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = name
-        thread.stackSize = 1 << 20
-        thread.start()
+        NamedThread.start(name: name) { [self] in self.runLoop() }
     }
 
     /// Enqueues a job; it runs on this executor's thread after the jobs before it.

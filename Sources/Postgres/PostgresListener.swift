@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PosixIO
 import Synchronization
 
 /// LISTEN on a dedicated connection and thread; notifications arrive as an `AsyncSequence`.
@@ -77,10 +78,7 @@ public final class PostgresListener: Sendable {
             let loop = ListenerLoop(
                 configuration: configuration, channels: channels, options: options,
                 logger: logger, stopped: stopped, continuation: continuation)
-            let thread = Thread { loop.run(ready: ready) }
-            thread.name = "pg-listener"
-            thread.stackSize = 1 << 20
-            thread.start()
+            NamedThread.start(name: "pg-listener") { loop.run(ready: ready) }
         }
         return PostgresListener(events: events, stopped: stopped)
     }

@@ -22,6 +22,8 @@ int cshim_socket_nonblocking(int domain, int type, int protocol);
 int cshim_eventfd_nonblocking(unsigned int initval);
 /// epoll_create1(2) with EPOLL_CLOEXEC.
 int cshim_epoll_create_cloexec(void);
+// Names the calling thread (prctl PR_SET_NAME: at most 15 bytes are kept).
+void cshim_set_thread_name(const char *name);
 /// The EPOLL* flag values, which Swift imports inconsistently across glibc versions.
 extern const uint32_t cshim_EPOLLIN, cshim_EPOLLOUT, cshim_EPOLLERR, cshim_EPOLLHUP,
     cshim_EPOLLRDHUP, cshim_EPOLLET, cshim_EPOLLONESHOT;
