@@ -1,12 +1,15 @@
 import Glibc
 
-/// CPU seconds (user + system) and peak RSS of processes, from /proc.
+/// CPU seconds (user + system), peak RSS and context switches of processes, from /proc.
 struct ProcessStats {
     var cpuSeconds: Double
     var peakRSSKiB: Int
+    /// Voluntary and involuntary context switches of the processes' live threads (a thread that
+    /// ended during the run takes its count with it).
+    var contextSwitches: Int
 
     static func read(_ pids: [Int32]) -> ProcessStats {
-        var total = ProcessStats(cpuSeconds: 0, peakRSSKiB: 0)
+        var total = ProcessStats(cpuSeconds: 0, peakRSSKiB: 0, contextSwitches: 0)
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         for pid in pids {
             if let stat = contents("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") {
@@ -21,8 +24,27 @@ struct ProcessStats {
                     total.peakRSSKiB += Int(line.split(separator: " ")[1]) ?? 0
                 }
             }
+            total.contextSwitches += threadIDs(pid).reduce(0) { $0 + contextSwitches(pid: pid, thread: $1) }
         }
         return total
+    }
+
+    private static func threadIDs(_ pid: Int32) -> [String] {
+        guard let directory = opendir("/proc/\(pid)/task") else { return [] }
+        defer { closedir(directory) }
+        var ids: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.first?.isNumber == true { ids.append(name) }
+        }
+        return ids
+    }
+
+    private static func contextSwitches(pid: Int32, thread: String) -> Int {
+        guard let status = contents("/proc/\(pid)/task/\(thread)/status") else { return 0 }
+        return status.split(separator: "\n")
+            .filter { $0.hasPrefix("voluntary_ctxt_switches:") || $0.hasPrefix("nonvoluntary_ctxt_switches:") }
+            .reduce(0) { $0 + (Int($1.split(separator: "\t").last ?? "") ?? 0) }
     }
 
     private static func contents(_ path: String) -> String? {

@@ -158,8 +158,11 @@ print("  create -> finished ms: p50 \(fmt(complete[0], 2))  p95 \(fmt(complete[1
 var processFields: [String] = []
 for (index, process) in options.processes.enumerated() {
     let cpu = after[index].cpuSeconds - before[index].cpuSeconds
-    print("  \(process.name): peak RSS \(after[index].peakRSSKiB / 1024) MiB, CPU \(fmt(cpu, 2)) s")
-    processFields.append("\(process.name)_rss_mib=\(after[index].peakRSSKiB / 1024) \(process.name)_cpu_s=\(fmt(cpu, 2))")
+    let switches = Double(after[index].contextSwitches - before[index].contextSwitches) / Double(max(1, count))
+    print("  \(process.name): peak RSS \(after[index].peakRSSKiB / 1024) MiB, CPU \(fmt(cpu, 2)) s, "
+        + "\(fmt(switches, 1)) context switches per task")
+    processFields.append("\(process.name)_rss_mib=\(after[index].peakRSSKiB / 1024) \(process.name)_cpu_s=\(fmt(cpu, 2)) "
+        + "\(process.name)_switches_per_task=\(fmt(switches, 1))")
 }
 print("RESULT \(options.label) tasks=\(count) finished=\(finishedCount) failures=\(sent.failures) create_rps=\(fmt(createRate, 0)) "
     + "create_tps=\(fmt(Double(count) / createSeconds, 0)) e2e_tps=\(fmt(e2e, 0)) "
