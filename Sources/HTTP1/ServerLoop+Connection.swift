@@ -75,8 +75,8 @@ extension ServerLoop {
         let context = context
         // Owned by the connection: the task's only output is the response it posts back to this
         // loop, which drops it if the connection is gone. Shutdown waits for these responses up
-        // to the grace period.
-        Task { [self] in
+        // to the grace period. It runs on this loop's thread between its waits for I/O.
+        Task(executorPreference: self) { [self] in
             let response = await context.router.respond(
                 to: request, errorResponse: context.configuration.errorResponse, logger: context.logger)
             post(token: token, response: response)

@@ -3,21 +3,28 @@ import Logging
 import PosixIO
 import Synchronization
 
-/// One event-loop thread: accepts connections, reads, parses and writes on epoll, and hands
-/// complete requests to handler tasks, whose responses come back through its mailbox.
+/// One event-loop thread: accepts connections, reads, parses and writes on epoll, and runs
+/// the handler tasks of its requests (it is their task executor: ServerLoop+Executor.swift),
+/// whose responses come back through its mailbox.
 ///
-/// Everything but ``post(token:response:)`` and ``requestShutdown()`` runs on the loop's own
-/// thread; `@unchecked Sendable` because those two touch only the `Mutex` and the eventfd.
+/// Everything but ``post(token:response:)``, ``enqueue(_:)`` and ``requestShutdown()`` runs on
+/// the loop's own thread; `@unchecked Sendable` because those touch only the `Mutex`, the
+/// eventfd and an atomic.
 final class ServerLoop: @unchecked Sendable {
     struct Completion {
         var token: UInt64
         var response: HTTPResponse
     }
 
-    private struct Mailbox {
+    struct Mailbox {
         var completions: [Completion] = []
+        /// Jobs of handler tasks, run on the loop's thread.
+        var jobs: [UnownedJob] = []
         var shutdown = false
+        /// The eventfd was signalled and the loop has not drained the mailbox since.
         var signalled = false
+        /// The loop has exited: jobs go to the global executor.
+        var stopped = false
     }
 
     static let listenerToken = UInt64.max
@@ -25,8 +32,10 @@ final class ServerLoop: @unchecked Sendable {
 
     let context: ServerContext
     let epoll: Epoll
-    private let wakeup: EventFD
-    private let mailbox = Mutex(Mailbox())
+    let wakeup: EventFD
+    let mailbox = Mutex(Mailbox())
+    /// The loop thread's id while it runs (`pthread_self`), 0 otherwise.
+    let loopThread = Atomic<UInt>(0)
 
     // Loop-thread state.
     var connections: [ServerConnection?] = []
@@ -51,12 +60,7 @@ final class ServerLoop: @unchecked Sendable {
 
     /// Hands a handler's response back to the loop (any thread).
     func post(token: UInt64, response: HTTPResponse) {
-        let signal = mailbox.withLock { box in
-            box.completions.append(Completion(token: token, response: response))
-            defer { box.signalled = true }
-            return !box.signalled
-        }
-        if signal { wakeup.signal() }
+        deliver { $0.completions.append(Completion(token: token, response: response)) }
     }
 
     /// Starts graceful shutdown of this loop (any thread).
@@ -67,6 +71,8 @@ final class ServerLoop: @unchecked Sendable {
 
     /// The thread body: returns once shut down and drained (or past the grace period).
     func run() {
+        loopThread.store(UInt(pthread_self()), ordering: .releasing)
+        defer { stop() }
         let tick = context.configuration.tickInterval
         let tickMilliseconds = Int32(max(1, tick.nanosecondsClamped / 1_000_000))
         while true {
@@ -77,6 +83,8 @@ final class ServerLoop: @unchecked Sendable {
                 context.logger.critical("epoll_wait failed", metadata: ["error": "\(error)"])
                 break
             }
+            // What the handlers did on this thread (their jobs, their responses) before sleeping.
+            while drainMailbox() {}
             let now = MonotonicTime.now()
             if now >= nextTick {
                 nextTick = now + tick
@@ -93,14 +101,7 @@ final class ServerLoop: @unchecked Sendable {
             acceptConnections()
         case Self.wakeupToken:
             wakeup.drain()
-            let (completions, shutdown) = mailbox.withLock { box in
-                box.signalled = false
-                defer { box.completions.removeAll(keepingCapacity: true) }
-                return (box.completions, box.shutdown)
-            }
-            let now = MonotonicTime.now()
-            for completion in completions { complete(completion, now: now) }
-            if shutdown && !draining { beginShutdown(now: now) }
+            _ = drainMailbox()
         default:
             guard let connection = lookup(token) else { return }
             if !events.isDisjoint(with: [.readable, .hangUp, .error, .readHangUp]) { connection.readable = true }
@@ -193,7 +194,7 @@ final class ServerLoop: @unchecked Sendable {
         }
     }
 
-    private func beginShutdown(now: MonotonicTime) {
+    func beginShutdown(now: MonotonicTime) {
         draining = true
         graceDeadline = now + context.configuration.shutdownGracePeriod
         if acceptPausedUntil == nil { try? epoll.remove(context.listenerFD) }

@@ -101,21 +101,30 @@ import Testing
     @Test func shutdownDrainsInFlightRequestsAndClosesIdleOnes() async throws {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
-        let server = try HTTPServer(configuration: configuration, router: testRouter(), logger: .init(label: "test"))
+        // The in-flight request's handler answers only once the test has seen the shutdown begin
+        // (the idle connection closed): no race between the handler and the shutdown.
+        let reached = Atomic<Bool>(false), released = Atomic<Bool>(false)
+        var router = testRouter()
+        router.on(.get, "/gated") { _ in
+            reached.store(true, ordering: .releasing)
+            while !released.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+            return .text("slow")
+        }
+        let server = try HTTPServer(configuration: configuration, router: router, logger: .init(label: "test"))
         let running = Task { try await server.run() }
         let (slow, idle) = try await blocking { [port = server.port] in
             let slow = try TestClient(port: port)
             let idle = try TestClient(port: port)
             try idle.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
             _ = try idle.response()
-            try slow.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+            try slow.send("GET /gated HTTP/1.1\r\nHost: a\r\n\r\n")
             return (UncheckedBox(slow), UncheckedBox(idle))
         }
-        for _ in 0..<2_000 where server.openConnections < 2 { try await Task.sleep(for: .milliseconds(10)) }
-        try await Task.sleep(for: .milliseconds(50))  // let the slow request reach its handler
+        for _ in 0..<2_000 where !reached.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
         server.shutdown()
         try await blocking {
             #expect(try idle.value.readResponse() == nil)
+            released.store(true, ordering: .releasing)
             let response = try slow.value.response()
             #expect(response.text == "slow")
             #expect(response.headers["Connection"] == "close")

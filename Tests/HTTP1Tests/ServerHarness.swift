@@ -12,10 +12,6 @@ func testRouter() -> Router {
         HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: request.body)
     }
     router.on(.get, "/query") { request in .text(request.queryItems["i"] ?? "-") }
-    router.on(.get, "/slow") { _ in
-        try await Task.sleep(for: .milliseconds(300))
-        return .text("slow")
-    }
     router.on(.get, "/big") { _ in HTTPResponse(body: [UInt8](repeating: 0x61, count: 8 << 20)) }
     return router
 }
