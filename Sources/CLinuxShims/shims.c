@@ -41,3 +41,4 @@ int cshim_epoll_wait(int epfd, uint32_t *events, uint64_t *datas, int max, int t
 #endif
 const uint32_t cshim_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
 void cshim_set_thread_name(const char *name) { prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0); }
+void cshim_get_thread_name(char *name) { prctl(PR_GET_NAME, (unsigned long)name, 0, 0, 0); }

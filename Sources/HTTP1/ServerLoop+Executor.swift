@@ -39,13 +39,22 @@ extension ServerLoop: TaskExecutor {
     /// Runs the jobs and completes the responses in the mailbox, and starts a requested
     /// shutdown. Returns whether there was anything (jobs may have added more).
     func drainMailbox() -> Bool {
-        let (jobs, completions, shutdown) = mailbox.withLock { box in
+        // The spare buffers move in (uniquely referenced: the other threads' appends to the
+        // mailbox then allocate nothing) and the mailbox's move out.
+        var jobs: [UnownedJob] = [], completions: [Completion] = []
+        swap(&jobs, &spareJobs)
+        swap(&completions, &spareCompletions)
+        let shutdown = mailbox.withLock { box in
             box.signalled = false
-            defer {
-                box.jobs.removeAll(keepingCapacity: true)
-                box.completions.removeAll(keepingCapacity: true)
-            }
-            return (box.jobs, box.completions, box.shutdown)
+            swap(&jobs, &box.jobs)
+            swap(&completions, &box.completions)
+            return box.shutdown
+        }
+        defer {
+            jobs.removeAll(keepingCapacity: true)
+            completions.removeAll(keepingCapacity: true)
+            swap(&jobs, &spareJobs)
+            swap(&completions, &spareCompletions)
         }
         for job in jobs { job.runSynchronously(on: asUnownedTaskExecutor()) }
         let now = MonotonicTime.now()

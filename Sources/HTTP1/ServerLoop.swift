@@ -47,6 +47,13 @@ final class ServerLoop: @unchecked Sendable {
     private var graceDeadline: MonotonicTime?
     private var acceptPausedUntil: MonotonicTime?
     private var nextTick = MonotonicTime(nanoseconds: 0)
+    /// The last drain of the mailbox found work, which may have queued more.
+    private var mailboxBusy = false
+    /// Drains of the mailbox between two `epoll_wait`s at most.
+    static let drainRounds = 64
+    /// The mailbox's contents are swapped with these (loop thread only), not copied.
+    var spareJobs: [UnownedJob] = []
+    var spareCompletions: [Completion] = []
 
     init(context: ServerContext) throws {
         self.context = context
@@ -76,15 +83,22 @@ final class ServerLoop: @unchecked Sendable {
         let tick = context.configuration.tickInterval
         let tickMilliseconds = Int32(max(1, tick.nanosecondsClamped / 1_000_000))
         while true {
-            let timeout: Int32 = liveConnections == 0 && !draining && acceptPausedUntil == nil ? -1 : tickMilliseconds
+            let timeout: Int32 = mailboxBusy ? 0
+                : liveConnections == 0 && !draining && acceptPausedUntil == nil ? -1 : tickMilliseconds
             do {
                 try epoll.wait(timeoutMilliseconds: timeout) { token, events in handle(token: token, events: events) }
             } catch {
                 context.logger.critical("epoll_wait failed", metadata: ["error": "\(error)"])
                 break
             }
-            // What the handlers did on this thread (their jobs, their responses) before sleeping.
-            while drainMailbox() {}
+            // What the handlers did on this thread (their jobs, their responses) before sleeping;
+            // bounded, so that handlers resuming each other cannot keep the loop from its I/O:
+            // what is left then runs after an epoll_wait that does not sleep.
+            var rounds = 0
+            repeat {
+                mailboxBusy = drainMailbox()
+                rounds += 1
+            } while mailboxBusy && rounds < Self.drainRounds
             let now = MonotonicTime.now()
             if now >= nextTick {
                 nextTick = now + tick

@@ -22,4 +22,11 @@ public enum NamedThread {
     public static func setCurrentName(_ name: String) {
         cshim_set_thread_name(name)
     }
+
+    /// The calling thread's name, as the kernel has it.
+    public static var currentName: String {
+        var buffer = [CChar](repeating: 0, count: 17)
+        buffer.withUnsafeMutableBufferPointer { cshim_get_thread_name($0.baseAddress!) }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }

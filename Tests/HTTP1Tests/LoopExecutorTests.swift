@@ -1,4 +1,5 @@
 import Glibc
+import PosixIO
 import Synchronization
 import Testing
 
@@ -8,12 +9,12 @@ import Testing
 /// loop is gone.
 @Suite struct LoopExecutorTests {
     @Test func handlersStartAndResumeOnTheirLoopsThread() async throws {
-        let threads = Mutex<[UInt]>([])
+        let threads = Mutex<[String]>([])
         var router = Router()
         router.on(.get, "/where") { _ in
-            threads.withLock { $0.append(UInt(pthread_self())) }
+            threads.withLock { $0.append(NamedThread.currentName) }
             try await Task.sleep(for: .milliseconds(2))  // resumed by a timer on another thread
-            threads.withLock { $0.append(UInt(pthread_self())) }
+            threads.withLock { $0.append(NamedThread.currentName) }
             return .text("here")
         }
         try await withServer({ $0.eventLoopThreads = 1 }, router: router) { server in
@@ -27,7 +28,66 @@ import Testing
         }
         let seen = threads.withLock { $0 }
         #expect(seen.count == 40)
-        #expect(Set(seen).count == 1)  // on Swift's pool they would spread over its threads
+        #expect(Set(seen) == ["http-loop-0"])  // not Swift's pool (com.apple.root.default-qos)
+    }
+
+    @Test func aHandlerResumedAfterItsClientLeftDoesNotWedgeTheLoop() async throws {
+        let reached = Atomic<Bool>(false), released = Atomic<Bool>(false), finished = Atomic<Bool>(false)
+        var router = testRouter()
+        router.on(.get, "/gated") { _ in
+            reached.store(true, ordering: .releasing)
+            while !released.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) }
+            finished.store(true, ordering: .releasing)
+            return .text("gone")
+        }
+        try await withServer({ $0.eventLoopThreads = 1 }, router: router) { server in
+            let client = try await blocking { [port = server.port] in
+                let client = try TestClient(port: port)
+                try client.send("GET /gated HTTP/1.1\r\nHost: a\r\n\r\n")
+                return UncheckedBox(client)
+            }
+            for _ in 0..<2_000 where !reached.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+            client.value.socket.close()
+            released.store(true, ordering: .releasing)  // resumed from a timer thread, answers a closed peer
+            for _ in 0..<500 where !finished.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+            let handlerFinished = finished.load(ordering: .acquiring)
+            #expect(handlerFinished)
+            for _ in 0..<2_000 where server.openConnections > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.openConnections == 0)
+            try await blocking { [port = server.port] in
+                let next = try TestClient(port: port)
+                try next.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+                #expect(try next.response().text == "hello")
+            }
+        }
+    }
+
+    @Test func aHandlerThatKeepsYieldingDoesNotStarveTheLoopsOtherConnections() async throws {
+        let spinning = Atomic<Bool>(false), released = Atomic<Bool>(false)
+        var router = testRouter()
+        router.on(.get, "/spin") { _ in
+            spinning.store(true, ordering: .releasing)
+            while !released.load(ordering: .acquiring) { await Task.yield() }  // always ready to run
+            return .text("spun")
+        }
+        try await withServer({ $0.eventLoopThreads = 1 }, router: router) { server in
+            let spinner = try await blocking { [port = server.port] in
+                let client = try TestClient(port: port)
+                try client.send("GET /spin HTTP/1.1\r\nHost: a\r\n\r\n")
+                return UncheckedBox(client)
+            }
+            for _ in 0..<2_000 where !spinning.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+            try await blocking { [port = server.port] in
+                let other = try TestClient(port: port)
+                for _ in 0..<20 {
+                    try other.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+                    #expect(try other.response().text == "hello")
+                }
+            }
+            released.store(true, ordering: .releasing)
+            let answer = try await blocking { try spinner.value.response().text }
+            #expect(answer == "spun")
+        }
     }
 
     @Test func aHandlerStillWaitingWhenTheLoopExitsFinishesElsewhere() async throws {

@@ -24,6 +24,8 @@ int cshim_eventfd_nonblocking(unsigned int initval);
 int cshim_epoll_create_cloexec(void);
 // Names the calling thread (prctl PR_SET_NAME: at most 15 bytes are kept).
 void cshim_set_thread_name(const char *name);
+// The calling thread's name into `name` (at least 16 bytes; prctl PR_GET_NAME).
+void cshim_get_thread_name(char *name);
 /// The EPOLL* flag values, which Swift imports inconsistently across glibc versions.
 extern const uint32_t cshim_EPOLLIN, cshim_EPOLLOUT, cshim_EPOLLERR, cshim_EPOLLHUP,
     cshim_EPOLLRDHUP, cshim_EPOLLET, cshim_EPOLLONESHOT;
