@@ -103,13 +103,9 @@ import Testing
         configuration.port = 0
         // The in-flight request's handler answers only once the test has seen the shutdown begin
         // (the idle connection closed): no race between the handler and the shutdown.
-        let reached = Atomic<Bool>(false), released = Atomic<Bool>(false)
+        let gate = HandlerGate()
         var router = testRouter()
-        router.on(.get, "/gated") { _ in
-            reached.store(true, ordering: .releasing)
-            while !released.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
-            return .text("slow")
-        }
+        gate.route("/gated", answer: "slow", on: &router)
         let server = try HTTPServer(configuration: configuration, router: router, logger: .init(label: "test"))
         let running = Task { try await server.run() }
         let (slow, idle) = try await blocking { [port = server.port] in
@@ -120,11 +116,11 @@ import Testing
             try slow.send("GET /gated HTTP/1.1\r\nHost: a\r\n\r\n")
             return (UncheckedBox(slow), UncheckedBox(idle))
         }
-        for _ in 0..<2_000 where !reached.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+        try await gate.waitUntilReached()
         server.shutdown()
         try await blocking {
             #expect(try idle.value.readResponse() == nil)
-            released.store(true, ordering: .releasing)
+            gate.release()
             let response = try slow.value.response()
             #expect(response.text == "slow")
             #expect(response.headers["Connection"] == "close")

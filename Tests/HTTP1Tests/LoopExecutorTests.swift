@@ -32,25 +32,15 @@ import Testing
     }
 
     @Test func aHandlerResumedAfterItsClientLeftDoesNotWedgeTheLoop() async throws {
-        let reached = Atomic<Bool>(false), released = Atomic<Bool>(false), finished = Atomic<Bool>(false)
+        let gate = HandlerGate()
         var router = testRouter()
-        router.on(.get, "/gated") { _ in
-            reached.store(true, ordering: .releasing)
-            while !released.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) }
-            finished.store(true, ordering: .releasing)
-            return .text("gone")
-        }
+        gate.route("/gated", answer: "gone", on: &router)
         try await withServer({ $0.eventLoopThreads = 1 }, router: router) { server in
-            let client = try await blocking { [port = server.port] in
-                let client = try TestClient(port: port)
-                try client.send("GET /gated HTTP/1.1\r\nHost: a\r\n\r\n")
-                return UncheckedBox(client)
-            }
-            for _ in 0..<2_000 where !reached.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+            let client = try await sendRequest(port: server.port, path: "/gated")
+            try await gate.waitUntilReached()
             client.value.socket.close()
-            released.store(true, ordering: .releasing)  // resumed from a timer thread, answers a closed peer
-            for _ in 0..<500 where !finished.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
-            let handlerFinished = finished.load(ordering: .acquiring)
+            gate.release()  // resumed from a timer thread, it answers a closed peer
+            let handlerFinished = try await gate.waitUntilFinished()
             #expect(handlerFinished)
             for _ in 0..<2_000 where server.openConnections > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(server.openConnections == 0)
@@ -71,11 +61,7 @@ import Testing
             return .text("spun")
         }
         try await withServer({ $0.eventLoopThreads = 1 }, router: router) { server in
-            let spinner = try await blocking { [port = server.port] in
-                let client = try TestClient(port: port)
-                try client.send("GET /spin HTTP/1.1\r\nHost: a\r\n\r\n")
-                return UncheckedBox(client)
-            }
+            let spinner = try await sendRequest(port: server.port, path: "/spin")
             for _ in 0..<2_000 where !spinning.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
             try await blocking { [port = server.port] in
                 let other = try TestClient(port: port)
@@ -91,31 +77,20 @@ import Testing
     }
 
     @Test func aHandlerStillWaitingWhenTheLoopExitsFinishesElsewhere() async throws {
-        let reached = Atomic<Bool>(false), released = Atomic<Bool>(false), finished = Atomic<Bool>(false)
+        let gate = HandlerGate()  // released only once the loop has exited, past the grace period
         var router = Router()
-        router.on(.get, "/late") { _ in
-            reached.store(true, ordering: .releasing)
-            // Waits past the grace period: released only once the loop has exited.
-            while !released.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) }
-            finished.store(true, ordering: .releasing)
-            return .text("late")
-        }
+        gate.route("/late", answer: "late", on: &router)
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
         configuration.shutdownGracePeriod = .milliseconds(50)
         let server = try HTTPServer(configuration: configuration, router: router, logger: .init(label: "test"))
         let running = Task { try await server.run() }
-        let client = try await blocking { [port = server.port] in
-            let client = try TestClient(port: port)
-            try client.send("GET /late HTTP/1.1\r\nHost: a\r\n\r\n")
-            return UncheckedBox(client)
-        }
-        for _ in 0..<2_000 where !reached.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+        let client = try await sendRequest(port: server.port, path: "/late")
+        try await gate.waitUntilReached()
         server.shutdown()
         try await running.value  // the loop has exited; the handler still waits
-        released.store(true, ordering: .releasing)
-        for _ in 0..<500 where !finished.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
-        let finishedLater = finished.load(ordering: .acquiring)
+        gate.release()
+        let finishedLater = try await gate.waitUntilFinished()
         #expect(finishedLater)  // resumed on the global executor
         _ = client
     }

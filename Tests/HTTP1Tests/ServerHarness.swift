@@ -1,5 +1,6 @@
 import Logging
 import PosixIO
+import Synchronization
 
 @testable import HTTP1
 
@@ -38,4 +39,42 @@ func withServer(
     }
     server.shutdown()
     try await running.value
+}
+
+/// A handler a test holds: it marks `reached`, waits until the test releases it, then marks
+/// `finished` and answers. Polls, so that no continuation outlives the test.
+final class HandlerGate: Sendable {
+    private let reached = Atomic<Bool>(false), released = Atomic<Bool>(false), finished = Atomic<Bool>(false)
+
+    /// Adds `GET path` to `router`, answering `answer` once released.
+    func route(_ path: String, answer: String, on router: inout Router) {
+        router.on(.get, path) { [self] _ in
+            reached.store(true, ordering: .releasing)
+            while !released.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) }
+            finished.store(true, ordering: .releasing)
+            return .text(answer)
+        }
+    }
+
+    /// Waits (up to 20 s) until the handler runs.
+    func waitUntilReached() async throws {
+        for _ in 0..<2_000 where !reached.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    func release() { released.store(true, ordering: .releasing) }
+
+    /// Waits (up to 5 s) until the handler has answered; whether it did.
+    func waitUntilFinished() async throws -> Bool {
+        for _ in 0..<500 where !finished.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
+        return finished.load(ordering: .acquiring)
+    }
+}
+
+/// Opens a connection and sends `GET path` on it without reading the answer.
+func sendRequest(port: UInt16, path: String) async throws -> UncheckedBox<TestClient> {
+    try await blocking {
+        let client = try TestClient(port: port)
+        try client.send("GET \(path) HTTP/1.1\r\nHost: a\r\n\r\n")
+        return UncheckedBox(client)
+    }
 }
