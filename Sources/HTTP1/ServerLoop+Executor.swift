@@ -4,9 +4,9 @@ import Synchronization
 
 /// The loop as its handlers' task executor: a request's handler task starts, and resumes after
 /// each of its waits, on the loop's thread, between two `epoll_wait`s. Handing the request to
-/// Swift's thread pool and the response back cost two thread wake-ups per request (each tens of
-/// microseconds of CPU on a virtual machine); now a request that waits for PostgreSQL wakes only
-/// the connection's thread and, when the result is in, this one.
+/// Swift's thread pool and the response back cost two thread wake-ups per request (about 8 µs
+/// of CPU each on the benchmark machine, docs/benchmarks.md); now a request that waits for
+/// PostgreSQL wakes only the connection's thread and, when the result is in, this one.
 ///
 /// Jobs enqueued from the loop's own thread run before it next sleeps, without a signal; from
 /// any other thread (a database connection's, which resumes a handler) they wake the loop

@@ -114,8 +114,7 @@ final class ServerLoop: @unchecked Sendable {
         case Self.listenerToken:
             acceptConnections()
         case Self.wakeupToken:
-            wakeup.drain()
-            _ = drainMailbox()
+            wakeup.drain()  // the mailbox is drained after epoll_wait returns (run())
         default:
             guard let connection = lookup(token) else { return }
             if !events.isDisjoint(with: [.readable, .hangUp, .error, .readHangUp]) { connection.readable = true }

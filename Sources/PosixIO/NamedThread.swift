@@ -19,7 +19,7 @@ public enum NamedThread {
     }
 
     /// Names the calling thread (the kernel keeps at most 15 bytes).
-    public static func setCurrentName(_ name: String) {
+    private static func setCurrentName(_ name: String) {
         cshim_set_thread_name(name)
     }
 

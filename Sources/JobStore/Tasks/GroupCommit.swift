@@ -2,8 +2,8 @@ import Synchronization
 
 /// Group commit: callers submit one request each (of any kind the `execute` closure writes in
 /// one statement); while fewer than `maxInFlight` batches run, a caller runs at once a batch of
-/// its own request plus up to `maxBatch - 1` waiting ones; otherwise it waits, and the next batch to end hands the turn to
-/// the oldest waiter. No timer: an idle store runs each request alone, without delay, and a
+/// its own request plus up to `maxBatch - 1` waiting ones; otherwise it waits, and the next
+/// batch to end hands the turn to the oldest waiter. No timer: an idle store runs each request alone, without delay, and a
 /// busy one folds the requests that arrive during a round trip into the next statement.
 final class GroupCommit<Request: Sendable, Response: Sendable>: Sendable {
     typealias Execute = @Sendable ([Request]) async throws -> [Response]
